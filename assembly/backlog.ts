@@ -1,0 +1,93 @@
+// Backlog clamping, per profile (SPEC L3, L6, L11).
+//
+// A profile bundles the two things the source documents let vary between the
+// interfaces: the provider's legal backlog range and what a second listen does.
+//
+//   profile      legal range (default)   SOMAXCONN_HINT   re-listen
+//   WINSOCK2     [1, 512]                 yes             keeps the backlog
+//   WINSOCK11    [1, 5]                   no              updates it, drops the excess
+//   SPI          [1, 512]                 yes             updates it, drops the excess
+//
+// The range is configuration (`configure`). Illegal values are never rejected:
+// they are replaced by the nearest legal value.
+
+/** Winsock 2 (ws2_32, winsock2.h): the default profile. */
+@inline export const PROFILE_WINSOCK2: i32 = 0;
+/** Winsock 1.1 (winsock.h): SOMAXCONN is 5, re-listen updates the backlog. */
+@inline export const PROFILE_WINSOCK11: i32 = 1;
+/** Service provider interface (ws2spi.h): Winsock 2 clamping, 1.1 re-listen. */
+@inline export const PROFILE_SPI: i32 = 2;
+@inline export const PROFILE_COUNT: i32 = 3;
+
+/** winsock2.h SOMAXCONN: "the provider's maximum reasonable value". */
+@inline export const SOMAXCONN: i32 = 0x7fffffff;
+/** SOMAXCONN_HINT(N) is encoded as -N; N is adjusted into [HINT_MIN, HINT_MAX]. */
+@inline export const HINT_MIN: i32 = 200;
+@inline export const HINT_MAX: i32 = 65535;
+
+// Configured legal range per profile; set by resetProfiles() at init.
+let min0: i32 = 1;
+let max0: i32 = 512;
+let min1: i32 = 1;
+let max1: i32 = 5;
+let min2: i32 = 1;
+let max2: i32 = 512;
+
+/** Restores the documented default range of every profile. */
+export function resetProfiles(): void {
+  min0 = 1;
+  max0 = 512;
+  min1 = 1;
+  max1 = 5;
+  min2 = 1;
+  max2 = 512;
+}
+
+/** True for a profile number the core knows. */
+@inline export function isProfile(profile: i32): bool {
+  return <u32>profile < <u32>PROFILE_COUNT;
+}
+
+/** Sets a profile's legal range; false (nothing changed) when the range is not 1 <= min <= max <= HINT_MAX. */
+export function setRange(profile: i32, min: i32, max: i32): bool {
+  if (!isProfile(profile) || min < 1 || max < min || max > HINT_MAX) return false;
+  if (profile == PROFILE_WINSOCK2) {
+    min0 = min;
+    max0 = max;
+  } else if (profile == PROFILE_WINSOCK11) {
+    min1 = min;
+    max1 = max;
+  } else {
+    min2 = min;
+    max2 = max;
+  }
+  return true;
+}
+
+export function rangeMin(profile: i32): i32 {
+  return profile == PROFILE_WINSOCK2 ? min0 : profile == PROFILE_WINSOCK11 ? min1 : min2;
+}
+
+export function rangeMax(profile: i32): i32 {
+  return profile == PROFILE_WINSOCK2 ? max0 : profile == PROFILE_WINSOCK11 ? max1 : max2;
+}
+
+/** Whether a second listen replaces the backlog (Winsock 1.1 and SPI) or keeps it (Winsock 2). */
+@inline export function relistenUpdates(profile: i32): bool {
+  return profile != PROFILE_WINSOCK2;
+}
+
+/** The effective backlog for a requested one; `profile` must be valid. */
+export function clampBacklog(profile: i32, requested: i32): i32 {
+  const min = rangeMin(profile);
+  const max = rangeMax(profile);
+  if (requested < 0 && profile != PROFILE_WINSOCK11) {
+    // SOMAXCONN_HINT(N). -i32.MIN_VALUE overflows, but any N that large is above HINT_MAX.
+    if (requested < -HINT_MAX) return HINT_MAX;
+    const n = -requested;
+    return n < HINT_MIN ? HINT_MIN : n;
+  }
+  if (requested < min) return min;
+  if (requested > max) return max; // SOMAXCONN lands here: the provider's maximum
+  return requested;
+}
