@@ -16,7 +16,7 @@
 /** The descriptor is not a live socket (never created, closed, or stale). */
 @inline export const WSAENOTSOCK: i32 = 10038;
 /** The socket type is neither SOCK_STREAM nor SOCK_DGRAM. */
-@inline export const WSAESOCKTNOSUPP: i32 = 10044;
+@inline export const WSAESOCKTNOSUPPORT: i32 = 10044;
 /** The operation needs a stream socket (listen or accept on a datagram socket). */
 @inline export const WSAEOPNOTSUPP: i32 = 10045;
 /** The ring arena has no block large enough for the listener's queue. */

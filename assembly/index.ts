@@ -36,7 +36,7 @@ import {
   WSAENOBUFS,
   WSAENOTSOCK,
   WSAEOPNOTSUPP,
-  WSAESOCKTNOSUPP,
+  WSAESOCKTNOSUPPORT,
   WSAEWOULDBLOCK,
   WSAECONNREFUSED,
   WSANOTINITIALISED,
@@ -135,11 +135,11 @@ export function configure(profile: i32, minBacklog: i32, maxBacklog: i32): i32 {
 
 /**
  * socket(): a new descriptor of `type` (1 stream, 2 datagram) in state CREATED.
- * Errors: WSAESOCKTNOSUPP for another type, WSAEMFILE when the table is full.
+ * Errors: WSAESOCKTNOSUPPORT for another type, WSAEMFILE when the table is full.
  */
 export function socket(type: i32): i32 {
   if (!isInitialised()) return -WSANOTINITIALISED;
-  if (type != <i32>STREAM && type != <i32>DGRAM) return -WSAESOCKTNOSUPP;
+  if (type != <i32>STREAM && type != <i32>DGRAM) return -WSAESOCKTNOSUPPORT;
   const s = allocate(<u32>type, 0, CREATED);
   return s < 0 ? -WSAEMFILE : s;
 }

@@ -62,7 +62,7 @@ export function instantiateCore(): WasmCore {
 export function bindCore(exports: CoreExports): WasmCore {
   let io = new Int32Array(0);
   const refresh = () => {
-    io = new Int32Array(exports.memory.buffer, exports.ioOffset(), exports.ioSlots());
+    io = new Int32Array(exports.memory.buffer as ArrayBuffer, exports.ioOffset(), exports.ioSlots());
   };
   return {
     memory: exports.memory,

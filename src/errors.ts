@@ -106,6 +106,8 @@ export class WinsockError extends Error {
   readonly wsaName: string;
 
   /**
+   * Makes the error for `code`, with its standard message.
+   *
    * @param code A Winsock error code.
    * @param detail Optional context appended to the standard message.
    * @param options Standard error options (`cause`).

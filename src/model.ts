@@ -9,7 +9,15 @@
  * @module
  */
 
-import { type CoreOps, CoreLimits, DefaultRange, Profile, SocketState, SocketType, StatField } from "./core_abi.ts";
+import {
+  CoreLimits,
+  type CoreOps,
+  DefaultRange,
+  Profile,
+  SocketState,
+  SocketType,
+  StatField,
+} from "./core_abi.ts";
 import { WSA } from "./errors.ts";
 
 const { Free, Created, Bound, Listening, Connecting, Connected } = SocketState;
@@ -45,7 +53,11 @@ class Slot {
     this.ringAt = 0;
     this.ringClass = -1;
     this.in = this.out = this.highWater = 0;
-    this.admitted = this.refused = this.dropped = this.taken = 0;
+    this.admitted =
+      this.refused =
+      this.dropped =
+      this.taken =
+        0;
     this.next = next;
   }
 }
@@ -137,7 +149,7 @@ export class CoreModel implements CoreOps {
   socket(type: number): number {
     type |= 0;
     if (!this.#ready()) return -WSA.WSANOTINITIALISED;
-    if (type !== SocketType.Stream && type !== SocketType.Datagram) return -WSA.WSAESOCKTNOSUPP;
+    if (type !== SocketType.Stream && type !== SocketType.Datagram) return -WSA.WSAESOCKTNOSUPPORT;
     const s = this.#allocate(type, false, Created);
     return s < 0 ? -WSA.WSAEMFILE : s;
   }
@@ -327,7 +339,9 @@ export class CoreModel implements CoreOps {
     if (!this.#ready()) return -WSA.WSANOTINITIALISED;
     if (s <= 0) return -WSA.WSAENOTSOCK;
     const slot = this.#slots[s & this.#idxMask];
-    if (slot === undefined || slot.gen !== s >>> this.#idxBits || slot.state === Free) return -WSA.WSAENOTSOCK;
+    if (slot === undefined || slot.gen !== s >>> this.#idxBits || slot.state === Free) {
+      return -WSA.WSAENOTSOCK;
+    }
     return slot;
   }
 
