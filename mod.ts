@@ -1,9 +1,54 @@
 /**
- * acceptq: Windows Sockets `listen`/`accept` semantics for Deno, with a bounded
- * accept queue in WebAssembly.
+ * acceptq: Windows Sockets `listen`/`accept` semantics for Deno. A bounded
+ * accept queue with an explicit backlog (in a WebAssembly core), SOMAXCONN and
+ * SOMAXCONN_HINT clamping, Winsock error codes, and refusal when the queue is
+ * full, through the Winsock 2 / 1.1 calls, the SPI and the WSK faces.
+ *
+ * @example The seed's C example, ported line by line (see examples/listen.ts)
+ * ```ts
+ * import { AF_INET, bind, closesocket, listen, MAKEWORD, socket, SOCK_STREAM, IPPROTO_TCP, SOMAXCONN, WSACleanup, WSAStartup } from "./mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const ListenSocket = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+ * bind(ListenSocket, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * listen(ListenSocket, SOMAXCONN);
+ * console.log("Listening on socket...");
+ * closesocket(ListenSocket);
+ * WSACleanup();
+ * ```
  *
  * @module
  */
 
+export * from "./src/constants.ts";
 export { WinsockError, WSA, wsaName } from "./src/errors.ts";
 export type { WsaCode, WsaName } from "./src/errors.ts";
+export type { SockAddr } from "./src/sockaddr.ts";
+export {
+  accept,
+  bind,
+  closesocket,
+  connect,
+  getsockname,
+  getsockopt,
+  ioctlsocket,
+  listen,
+  recv,
+  send,
+  setsockopt,
+  socket,
+  WSACancelBlockingCall,
+  WSACleanup,
+  WSAGetLastError,
+  WSAIsBlocking,
+  WSASetLastError,
+  WSAStartup,
+} from "./src/winsock.ts";
+export type { WSADATA } from "./src/winsock.ts";
+export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/spi.ts";
+export { configure } from "./src/runtime.ts";
+export { type ListenerStats, Provider, type ProviderOptions } from "./src/provider.ts";
+export { Profile } from "./src/core_abi.ts";
+export type { CoreOps } from "./src/core_abi.ts";
+export { TcpTransport } from "./src/tcp_transport.ts";
+export type { Endpoint, StreamConn, Transport } from "./src/transport.ts";
+export * from "./src/wsa_codes.ts";

@@ -78,23 +78,41 @@ export const DefaultRange: Readonly<Record<Profile, readonly [number, number]>> 
  * ToInt32 by both implementations, so any number gives a defined result.
  */
 export interface CoreOps {
+  /** Lays out storage and resets all state: 0, or -WSAEINVAL / -WSAENOBUFS. */
   init(tableCapacity: number, queueSlots: number): number;
+  /** Sets a profile's legal backlog range: 0 or -WSAEINVAL. */
   configure(profile: number, minBacklog: number, maxBacklog: number): number;
+  /** A new descriptor of type 1 (stream) or 2 (datagram), or -WSAESOCKTNOSUPPORT / -WSAEMFILE. */
   socket(type: number): number;
+  /** CREATED → BOUND: 0, -WSAENOTSOCK or -WSAEINVAL. */
   bind(s: number): number;
+  /** CREATED/BOUND → CONNECTING: 0, -WSAENOTSOCK, -WSAEINVAL, -WSAEISCONN or -WSAEALREADY. */
   beginConnect(s: number): number;
+  /** CONNECTING → CONNECTED (ok != 0) or BOUND: 0, -WSAENOTSOCK or -WSAEINVAL. */
   endConnect(s: number, ok: number): number;
+  /** Sets or clears the non-blocking flag: 0 or -WSAENOTSOCK. */
   setNonBlocking(s: number, on: number): number;
+  /** Frees the descriptor; a listener hands back its queued handles (returns how many). */
   close(s: number): number;
+  /** Makes a bound stream socket a listener (or re-listens per profile); returns the handles handed back. */
   listen(s: number, backlog: number, profile: number): number;
+  /** Queues a pending-connection handle: 0, or -WSAECONNREFUSED when the queue is full. */
   admit(s: number, handle: number): number;
+  /** Dequeues the oldest handle with a new descriptor (returned); -WSAEWOULDBLOCK when empty, -WSAEMFILE when the table is full. */
   take(s: number): number;
+  /** The handle the last successful take dequeued. */
   takenHandle(): number;
+  /** admit for the n handles in io[0..n); results replace them; returns how many were queued. */
   admitMany(s: number, n: number): number;
+  /** take up to max times into io as (descriptor, handle) pairs; returns the count. */
   takeMany(s: number, max: number): number;
+  /** close for the n descriptors in io[0..n); returns the total handed back. */
   closeMany(n: number): number;
+  /** The i-th handle handed back by the last close, closeMany or re-listen (-1 past the end). */
   handback(i: number): number;
+  /** One field (StatField) of a socket's entry, or a negated error code. */
   stat(s: number, field: number): number;
+  /** Free descriptors left in the table. */
   freeDescriptors(): number;
   /** The I/O area of the batch calls (a view; re-read it after `init`). */
   readonly io: Int32Array;

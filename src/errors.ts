@@ -8,6 +8,7 @@
 /** Every Winsock error code acceptq defines, by name (Windows SDK values). */
 export const WSA = {
   WSAEINTR: 10004,
+  WSAEACCES: 10013,
   WSAEFAULT: 10014,
   WSAEINVAL: 10022,
   WSAEMFILE: 10024,
@@ -24,6 +25,7 @@ export const WSA = {
   WSAEADDRINUSE: 10048,
   WSAEADDRNOTAVAIL: 10049,
   WSAENETDOWN: 10050,
+  WSAENETUNREACH: 10051,
   WSAECONNABORTED: 10053,
   WSAECONNRESET: 10054,
   WSAENOBUFS: 10055,
@@ -32,6 +34,8 @@ export const WSA = {
   WSAESHUTDOWN: 10058,
   WSAETIMEDOUT: 10060,
   WSAECONNREFUSED: 10061,
+  WSAEHOSTUNREACH: 10065,
+  WSAVERNOTSUPPORTED: 10092,
   WSANOTINITIALISED: 10093,
 } as const;
 
@@ -42,6 +46,7 @@ export type WsaCode = typeof WSA[WsaName];
 
 const MESSAGES: Readonly<Record<WsaName, string>> = {
   WSAEINTR: "A blocking operation was interrupted",
+  WSAEACCES: "Permission denied",
   WSAEFAULT: "A pointer or buffer argument is not valid",
   WSAEINVAL: "An invalid argument was supplied",
   WSAEMFILE: "No more socket descriptors are available",
@@ -58,6 +63,7 @@ const MESSAGES: Readonly<Record<WsaName, string>> = {
   WSAEADDRINUSE: "The address is already in use",
   WSAEADDRNOTAVAIL: "The address is not valid in its context",
   WSAENETDOWN: "The network subsystem has failed",
+  WSAENETUNREACH: "The network is unreachable",
   WSAECONNABORTED: "The connection was aborted",
   WSAECONNRESET: "The connection was reset by the peer",
   WSAENOBUFS: "No buffer space is available",
@@ -66,6 +72,8 @@ const MESSAGES: Readonly<Record<WsaName, string>> = {
   WSAESHUTDOWN: "The socket has been shut down",
   WSAETIMEDOUT: "The connection attempt timed out",
   WSAECONNREFUSED: "The connection was refused",
+  WSAEHOSTUNREACH: "The host is unreachable",
+  WSAVERNOTSUPPORTED: "The requested Windows Sockets version is not supported",
   WSANOTINITIALISED: "WSAStartup has not been called successfully",
 };
 
