@@ -46,7 +46,7 @@ export {
 export type { WSADATA } from "./src/winsock.ts";
 export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/spi.ts";
 export { configure } from "./src/runtime.ts";
-export { type ListenerStats, Provider, type ProviderOptions } from "./src/provider.ts";
+export { type ListenerStats, Provider, type ProviderOptions, type SocketInfo } from "./src/provider.ts";
 export { Profile } from "./src/core_abi.ts";
 export type { CoreOps } from "./src/core_abi.ts";
 export { TcpTransport } from "./src/tcp_transport.ts";

@@ -55,8 +55,31 @@ export interface ProviderOptions {
   backlogRange?: Partial<Record<Profile, readonly [number, number]>>;
   /** How long `connect` waits before WSAETIMEDOUT. Default 21000 ms (Windows' default SYN retries). */
   connectTimeoutMs?: number;
+  /**
+   * The OS accept queue (Deno.listen's tcpBacklog) of every listener, in [1, 65535].
+   * Default: the listener's clamped backlog. The OS queue is a second queue in
+   * front of the core's: when a burst outruns it, Linux drops SYNs and those
+   * clients retry after 1 s, 3 s, ... instead of being refused at once. A larger
+   * value (such as 4096) lets the accept pump see every connection at once and
+   * refuse the excess within a millisecond; admission still follows the backlog.
+   */
+  osBacklog?: number;
   /** The core implementation; tests pass the debug build or the model. Default: the release core. */
   core?: CoreOps;
+}
+
+/** What `Provider.describe` reports about a socket. */
+export interface SocketInfo {
+  /** AF_INET or AF_INET6. */
+  af: number;
+  /** SOCK_STREAM or SOCK_DGRAM. */
+  type: number;
+  /** The local address, once bound or connected. */
+  local?: SockAddr;
+  /** The peer, once connected or accepted. */
+  remote?: SockAddr;
+  /** For an accepted socket: how long its connection waited in the queue, in ms. */
+  queuedMs?: number;
 }
 
 /** A listener's counters (SPEC 4.3). */
@@ -77,6 +100,12 @@ export interface ListenerStats {
   highWater: number;
 }
 
+/** A connection the core has queued, and when it was admitted (performance.now()). */
+interface Pending {
+  conn: StreamConn;
+  admittedAt: number;
+}
+
 interface Waiter {
   resolve(s: number): void;
   reject(error: unknown): void;
@@ -94,6 +123,8 @@ interface SocketRecord {
   remote?: SockAddr;
   endpoint?: Endpoint;
   conn?: StreamConn;
+  /** For an accepted socket: how long its connection waited in the queue, in ms. */
+  queuedMs?: number;
   waiters: Waiter[];
   /** Set when the listener can no longer work (its address was lost). */
   failure?: WinsockError;
@@ -124,10 +155,11 @@ export class Provider {
   readonly transport: Transport;
   readonly #core: CoreOps;
   readonly #records = new Map<number, SocketRecord>();
-  readonly #pending = new HandleTable<StreamConn>();
+  readonly #pending = new HandleTable<Pending>();
   readonly #peers = new LocalPeers();
   readonly #connectTimeoutMs: number;
   readonly #capacity: number;
+  readonly #osBacklog: number | undefined;
   #refusedWhileBound = 0;
 
   /** Makes a provider; throws RangeError for options outside their documented ranges. */
@@ -146,6 +178,13 @@ export class Provider {
       }
     }
     this.#capacity = maxSockets;
+    this.#osBacklog = options.osBacklog;
+    if (
+      this.#osBacklog !== undefined &&
+      !(Number.isInteger(this.#osBacklog) && this.#osBacklog >= 1 && this.#osBacklog <= 65535)
+    ) {
+      throw new RangeError("osBacklog must be an integer in [1, 65535]");
+    }
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
     if (!(this.#connectTimeoutMs > 0)) throw new RangeError("connectTimeoutMs must be > 0");
   }
@@ -166,16 +205,7 @@ export class Provider {
     if (protocol !== 0 && protocol !== expected) return -WSA.WSAEPROTOTYPE;
     const s = this.#core.socket(type);
     if (s < 0) return s;
-    this.#records.set(s, {
-      af,
-      type,
-      protocol: expected,
-      owner,
-      waiters: [],
-      reads: Promise.resolve(),
-      writes: Promise.resolve(),
-      closed: false,
-    });
+    this.#records.set(s, newRecord(af, type, expected, owner));
     return s;
   }
 
@@ -221,7 +251,7 @@ export class Provider {
     rec.closed = true;
     this.#records.delete(s);
     const handedBack = this.#core.close(s);
-    for (let i = 0; i < handedBack; i++) this.#pending.take(this.#core.handback(i))?.reset();
+    for (let i = 0; i < handedBack; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     const interrupted = new WinsockError(WSA.WSAEINTR, "the socket was closed");
     for (const waiter of rec.waiters.splice(0)) waiter.reject(interrupted);
     rec.endpoint?.close();
@@ -247,9 +277,10 @@ export class Provider {
     const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
     const result = this.#core.listen(s, requested, profile);
     if (result < 0) return result;
-    for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.reset();
+    for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     if (!wasListening && rec.endpoint) {
-      rec.endpoint.listen(this.#core.stat(s, StatField.Backlog)).catch((error) => this.#fail(rec, error));
+      const osBacklog = this.#osBacklog ?? this.#core.stat(s, StatField.Backlog);
+      rec.endpoint.listen(osBacklog).catch((error) => this.#fail(rec, error));
     }
     return 0;
   }
@@ -496,10 +527,14 @@ export class Provider {
     return Object.entries(SocketState).find(([, v]) => v === state)?.[0].toLowerCase();
   }
 
-  /** The socket's family, type and addresses, or undefined when it is not a socket. */
-  describe(s: number): { af: number; type: number; local?: SockAddr; remote?: SockAddr } | undefined {
+  /**
+   * The socket's family, type and addresses, and for an accepted socket how long
+   * its connection waited in the queue (ms); undefined when `s` is not a socket.
+   */
+  describe(s: number): SocketInfo | undefined {
     const rec = this.#records.get(s);
-    return rec && { af: rec.af, type: rec.type, local: rec.local, remote: rec.remote };
+    return rec &&
+      { af: rec.af, type: rec.type, local: rec.local, remote: rec.remote, queuedMs: rec.queuedMs };
   }
 
   // ─── Internals ────────────────────────────────────────────────────────────
@@ -525,7 +560,7 @@ export class Provider {
   }
 
   #arrive(s: number, rec: SocketRecord, conn: StreamConn): void {
-    const handle = this.#pending.add(conn);
+    const handle = this.#pending.add({ conn, admittedAt: performance.now() });
     const admitted = this.#core.admit(s, handle);
     this.#peers.announce(addrKey(conn.remote), admitted === 0);
     if (admitted === 0) {
@@ -550,23 +585,20 @@ export class Provider {
 
   /** Gives the connection the core just dequeued to the new descriptor `d`. */
   #adopt(d: number, listener: SocketRecord, addr: SockAddr | null | undefined): number {
-    const conn = this.#pending.take(this.#core.takenHandle());
-    if (!conn) {
+    const pending = this.#pending.take(this.#core.takenHandle());
+    if (!pending) {
       throw new Error(`acceptq internal error: no connection for handle ${this.#core.takenHandle()}`);
     }
-    this.#records.set(d, {
-      af: listener.af,
-      type: SOCK_STREAM,
-      protocol: listener.protocol,
-      owner: listener.owner,
-      local: conn.local,
-      remote: conn.remote,
-      conn,
-      waiters: [],
-      reads: Promise.resolve(),
-      writes: Promise.resolve(),
-      closed: false,
-    });
+    const { conn, admittedAt } = pending;
+    this.#records.set(
+      d,
+      newRecord(listener.af, SOCK_STREAM, listener.protocol, listener.owner, {
+        local: conn.local,
+        remote: conn.remote,
+        conn,
+        queuedMs: performance.now() - admittedAt,
+      }),
+    );
     fillSockAddr(addr, conn.remote);
     return d;
   }
@@ -614,6 +646,26 @@ export class Provider {
     rec[lane] = run.catch(() => {});
     return run;
   }
+}
+
+function newRecord(
+  af: number,
+  type: number,
+  protocol: number,
+  owner: string,
+  fields: Partial<SocketRecord> = {},
+): SocketRecord {
+  return {
+    af,
+    type,
+    protocol,
+    owner,
+    waiters: [],
+    reads: Promise.resolve(),
+    writes: Promise.resolve(),
+    closed: false,
+    ...fields,
+  };
 }
 
 function reject(code: number, detail?: string): Promise<never> {
