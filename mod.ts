@@ -52,3 +52,26 @@ export type { CoreOps } from "./src/core_abi.ts";
 export { TcpTransport } from "./src/tcp_transport.ts";
 export type { Endpoint, StreamConn, Transport } from "./src/transport.ts";
 export * from "./src/wsa_codes.ts";
+export {
+  WskAccept,
+  WskBind,
+  WskCloseSocket,
+  WskConnect,
+  WskGetLocalAddress,
+  WskListen,
+  WskReceive,
+  WskSend,
+  WskSocket,
+} from "./src/wsk.ts";
+export type { WSK_PROVIDER_STREAM_DISPATCH, WSK_SOCKET } from "./src/wsk.ts";
+export { IRP } from "./src/irp.ts";
+export {
+  NT_SUCCESS,
+  NTSTATUS,
+  ntstatusOf,
+  STATUS_FILE_FORCED_CLOSED,
+  STATUS_INVALID_DEVICE_STATE,
+  STATUS_INVALID_PARAMETER,
+  STATUS_PENDING,
+  STATUS_SUCCESS,
+} from "./src/ntstatus.ts";

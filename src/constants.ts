@@ -85,14 +85,3 @@ export const FIONBIO: number = 0x8004667e;
 export const INADDR_ANY: string = "0.0.0.0";
 /** The IPv4 loopback address. */
 export const INADDR_LOOPBACK: string = "127.0.0.1";
-
-/** NTSTATUS values used by the WSK face. */
-export const STATUS_SUCCESS: number = 0x00000000;
-/** The operation will complete later; await the IRP. */
-export const STATUS_PENDING: number = 0x00000103;
-/** The socket is no longer functional; the caller must close it. */
-export const STATUS_FILE_FORCED_CLOSED: number = 0xc00000b6;
-/** An argument is not valid. */
-export const STATUS_INVALID_PARAMETER: number = 0xc000000d;
-/** The socket is not in a state that allows the operation. */
-export const STATUS_INVALID_DEVICE_STATE: number = 0xc0000184;

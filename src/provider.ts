@@ -126,8 +126,10 @@ interface SocketRecord {
   /** For an accepted socket: how long its connection waited in the queue, in ms. */
   queuedMs?: number;
   waiters: Waiter[];
-  /** Set when the listener can no longer work (its address was lost). */
+  /** Set when the socket can no longer work (its address was lost, its endpoint died, shutdown). */
   failure?: WinsockError;
+  /** A listener's address commit still in progress (TCP swaps its reservation asynchronously). */
+  committing?: Promise<void>;
   connecting?: AbortController;
   reads: Promise<unknown>;
   writes: Promise<unknown>;
@@ -218,6 +220,7 @@ export class Provider {
   bind(s: number, name: SockAddr): number {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
+    if (rec.failure) return -rec.failure.code;
     const bad = checkSockAddr(name, rec.af);
     if (bad) return -bad;
     if (this.#core.stat(s, StatField.State) !== SocketState.Created) return -WSA.WSAEINVAL;
@@ -272,6 +275,7 @@ export class Provider {
   listen(s: number, backlog: number, profile: Profile): number {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
+    if (rec.failure) return -rec.failure.code;
     const requested = toBacklog(backlog);
     if (Number.isNaN(requested)) return rec.type === SOCK_STREAM ? -WSA.WSAEINVAL : -WSA.WSAEOPNOTSUPP;
     const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
@@ -280,7 +284,18 @@ export class Provider {
     for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     if (!wasListening && rec.endpoint) {
       const osBacklog = this.#osBacklog ?? this.#core.stat(s, StatField.Backlog);
-      rec.endpoint.listen(osBacklog).catch((error) => this.#fail(rec, error));
+      const committing = rec.endpoint.listen(osBacklog);
+      if (committing) {
+        rec.committing = committing.then(
+          () => {
+            rec.committing = undefined;
+          },
+          (error) => {
+            rec.committing = undefined;
+            this.#fail(rec, error);
+          },
+        );
+      }
     }
     return 0;
   }
@@ -296,11 +311,10 @@ export class Provider {
   accept(s: number, addr?: SockAddr | null, signal?: AbortSignal): Promise<number> {
     const rec = this.#records.get(s);
     if (!rec) return reject(WSA.WSAENOTSOCK);
-    checkOutParam(addr, "addr");
-    const taken = this.#core.take(s);
-    if (taken >= 0) return Promise.resolve(this.#adopt(taken, rec, addr));
-    if (taken !== -WSA.WSAEWOULDBLOCK) return reject(-taken);
+    const taken = this.tryAccept(s, addr);
+    if (taken >= 0) return Promise.resolve(taken);
     if (rec.failure) return Promise.reject(rec.failure);
+    if (taken !== -WSA.WSAEWOULDBLOCK) return reject(-taken);
     if (this.#core.stat(s, StatField.NonBlocking) === 1) return reject(WSA.WSAEWOULDBLOCK);
     if (signal?.aborted) return reject(WSA.WSAEINTR, "aborted");
     return new Promise<number>((resolve, rejectWaiter) => {
@@ -323,6 +337,21 @@ export class Provider {
       }
       rec.waiters.push(waiter);
     });
+  }
+
+  /**
+   * The synchronous part of accept: a new descriptor for the oldest queued
+   * connection (filling `addr`), or a negated code: WSAEWOULDBLOCK when nothing
+   * is queued (whatever the blocking mode), WSAENOTSOCK, WSAEOPNOTSUPP,
+   * WSAEINVAL, WSAEMFILE, or the code of the socket's failure.
+   */
+  tryAccept(s: number, addr?: SockAddr | null): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    checkOutParam(addr, "addr");
+    if (rec.failure) return -rec.failure.code;
+    const taken = this.#core.take(s);
+    return taken >= 0 ? this.#adopt(taken, rec, addr) : taken;
   }
 
   /** The listener's counters, or undefined when `s` is not a listening socket. */
@@ -354,6 +383,7 @@ export class Provider {
   async connect(s: number, name: SockAddr, signal?: AbortSignal): Promise<0> {
     const rec = this.#records.get(s);
     if (!rec) throw new WinsockError(WSA.WSAENOTSOCK);
+    if (rec.failure) throw rec.failure;
     const bad = checkSockAddr(name, rec.af);
     if (bad) throw new WinsockError(bad);
     const begun = this.#core.beginConnect(s);
@@ -484,6 +514,44 @@ export class Provider {
 
   // ─── Whole-provider operations ────────────────────────────────────────────
 
+  /**
+   * Resolves when the listener's address is committed (at once when it already
+   * is, or when `s` is not a listener); resolves with the failure when the
+   * commit failed. Never rejects.
+   */
+  async committed(s: number): Promise<WinsockError | undefined> {
+    const rec = this.#records.get(s);
+    await rec?.committing;
+    return rec?.failure;
+  }
+
+  /** Whether a listener's address commit is still in progress. */
+  isCommitting(s: number): boolean {
+    return this.#records.get(s)?.committing !== undefined;
+  }
+
+  /** Why `s` can no longer work (its address was lost, its endpoint died, shutdown), if it cannot. */
+  failure(s: number): WinsockError | undefined {
+    return this.#records.get(s)?.failure;
+  }
+
+  /**
+   * Takes the network away from every socket: each becomes no longer functional
+   * (WSAENETDOWN; WSK reports STATUS_FILE_FORCED_CLOSED), its pending accepts
+   * reject, its queued connections are reset and its address released. The
+   * descriptors stay allocated until their owners close them.
+   */
+  shutdown(): void {
+    const down = new WinsockError(WSA.WSAENETDOWN, "the provider was shut down");
+    for (const rec of this.#records.values()) {
+      this.#fail(rec, down);
+      rec.endpoint?.close();
+      rec.endpoint = undefined;
+      rec.conn?.reset();
+      rec.connecting?.abort();
+    }
+  }
+
   /** Closes every socket `owner` created (all sockets when omitted); returns how many. */
   closeAll(owner?: string): number {
     let closed = 0;
@@ -547,6 +615,7 @@ export class Provider {
         conn = await endpoint.accept();
       } catch (error) {
         if (rec.closed || rec.endpoint !== endpoint || wsaCodeOf(error) === WSA.WSAEINTR) return;
+        if (wsaCodeOf(error) === WSA.WSAENETDOWN) return this.#fail(rec, error);
         // A passing OS failure (for example the process is out of file descriptors): try again shortly.
         await new Promise((resolve) => setTimeout(resolve, 20));
         continue;
@@ -604,7 +673,7 @@ export class Provider {
   }
 
   #fail(rec: SocketRecord, error: unknown): void {
-    if (rec.closed) return;
+    if (rec.closed || rec.failure) return;
     rec.failure = toWinsockError(error, WSA.WSAEADDRINUSE);
     for (const waiter of rec.waiters.splice(0)) waiter.reject(rec.failure);
   }
@@ -633,6 +702,7 @@ export class Provider {
     if (!(buffer instanceof Uint8Array)) {
       return Promise.reject(new TypeError(`${what} must be a Uint8Array, got ${typeof buffer}`));
     }
+    if (rec.failure) return Promise.reject(rec.failure);
     const conn = rec.conn;
     if (!conn) return reject(WSA.WSAENOTCONN);
     const run = rec[lane].then(() => {

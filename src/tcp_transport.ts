@@ -104,6 +104,10 @@ class TcpEndpoint implements Endpoint {
       } catch (error) {
         // The listener we waited on was closed: by close() (loop ends) or by a swap (wait for it).
         if (this.#closed || this.#swap || listener !== this.#listener) continue;
+        // Closed by nobody here: the listening socket is gone.
+        if (error instanceof Deno.errors.BadResource) {
+          throw new WinsockError(WSA.WSAENETDOWN, "the listening socket is gone", { cause: error });
+        }
         throw toWinsockError(error);
       }
     }

@@ -36,14 +36,17 @@ export interface Endpoint {
   readonly local: SockAddr;
   /**
    * The next arriving connection. Only one call may be in flight. Rejects with a
-   * WinsockError (WSAEINTR) once the endpoint is closed.
+   * WinsockError: WSAEINTR once the endpoint is closed; WSAENETDOWN when the
+   * endpoint died underneath (the provider then marks the socket no longer
+   * functional); any other code is taken as passing and retried.
    */
   accept(): Promise<StreamConn>;
   /**
    * Commits the endpoint to listening with `backlog` as the OS queue length.
-   * Resolves when done; rejects (WSAEADDRINUSE) when the address was lost.
+   * Returns nothing when that is done at once, or a promise that resolves when
+   * done and rejects (WSAEADDRINUSE) when the address was lost meanwhile.
    */
-  listen(backlog: number): Promise<void>;
+  listen(backlog: number): Promise<void> | void;
   /** Resolves once a `listen` in progress is done (at once when none is); never rejects. */
   ready(): Promise<void>;
   /** Releases the address; a pending accept rejects. Idempotent. */

@@ -1,0 +1,60 @@
+/**
+ * A transport wrapper for fault injection: it forwards to a real transport, and
+ * `kill()` makes every endpoint die underneath (its pending and later accepts
+ * reject with WSAENETDOWN), as a listener whose OS socket vanished would.
+ */
+
+import { WinsockError, WSA } from "../src/errors.ts";
+import type { SockAddr } from "../src/sockaddr.ts";
+import type { Endpoint, StreamConn, Transport } from "../src/transport.ts";
+
+export class FaultyTransport implements Transport {
+  readonly name = "faulty";
+  #inner: Transport;
+  #kills = new Set<() => void>();
+
+  constructor(inner: Transport) {
+    this.#inner = inner;
+  }
+
+  bind(addr: SockAddr): Endpoint {
+    const inner = this.#inner.bind(addr);
+    let dead = false;
+    let killPending: (() => void) | undefined;
+    const kill = () => {
+      dead = true;
+      killPending?.();
+    };
+    this.#kills.add(kill);
+    const died = () => new WinsockError(WSA.WSAENETDOWN, "fault injected: the endpoint died");
+    return {
+      local: inner.local,
+      accept: () => {
+        if (dead) return Promise.reject(died());
+        return new Promise<StreamConn>((resolve, reject) => {
+          killPending = () => reject(died());
+          inner.accept().then(resolve, reject);
+        });
+      },
+      listen: (backlog) => inner.listen(backlog),
+      ready: () => inner.ready(),
+      close: () => {
+        this.#kills.delete(kill);
+        inner.close();
+      },
+    };
+  }
+
+  connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn> {
+    return this.#inner.connect(to, signal);
+  }
+
+  live(): number {
+    return this.#inner.live();
+  }
+
+  /** Every endpoint dies now. */
+  kill(): void {
+    for (const kill of this.#kills) kill();
+  }
+}
