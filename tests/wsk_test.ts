@@ -16,7 +16,7 @@ import {
   STATUS_INVALID_DEVICE_STATE,
   STATUS_PENDING,
   STATUS_SUCCESS,
-  WinsockError,
+  type WinsockError,
   WSACleanup,
   WSAStartup,
   type WSK_SOCKET,
