@@ -31,7 +31,6 @@ export {
   getsockname,
   getsockopt,
   ioctlsocket,
-  listen,
   recv,
   send,
   setsockopt,
@@ -45,7 +44,17 @@ export {
 } from "./src/winsock.ts";
 export type { WSADATA } from "./src/winsock.ts";
 export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/spi.ts";
-export { configure } from "./src/runtime.ts";
+export { configure, sharedProvider } from "./src/runtime.ts";
+export { Connection, Listener, type ListenOptions } from "./src/listener.ts";
+export { listen } from "./src/listen.ts";
+export {
+  admissionControl,
+  type AdmissionControlOptions,
+  AdmissionGate,
+  type AdmissionStats,
+  type GatedHandler,
+  type Ticket,
+} from "./src/admission.ts";
 export { type ListenerStats, Provider, type ProviderOptions, type SocketInfo } from "./src/provider.ts";
 export { Profile } from "./src/core_abi.ts";
 export type { CoreOps } from "./src/core_abi.ts";

@@ -6,10 +6,12 @@
  * provider: synchronous calls return a value >= 0 or a negated Winsock code;
  * asynchronous calls reject with a WinsockError.
  *
- * Each bound stream socket has one accept pump: it takes every connection the
- * transport delivers and asks the core to admit it. Admitted connections wait in
- * the core's ring until `accept` takes them; every other one (queue full, or the
- * socket bound but not listening) is refused at once and counted.
+ * Each listening stream socket has one accept pump: it takes every connection
+ * the transport delivers and asks the core to admit it. Admitted connections
+ * wait in the core's ring until `accept` takes them; every other one is refused
+ * at once and counted. Connections that reach a socket that is bound but not
+ * listening are refused by the transport (reset when it listens or closes), and
+ * an in-process `connect` to one gets WSAECONNREFUSED at once.
  *
  * @module
  */
@@ -162,7 +164,6 @@ export class Provider {
   readonly #connectTimeoutMs: number;
   readonly #capacity: number;
   readonly #osBacklog: number | undefined;
-  #refusedWhileBound = 0;
 
   /** Makes a provider; throws RangeError for options outside their documented ranges. */
   constructor(options: ProviderOptions = {}) {
@@ -234,7 +235,6 @@ export class Provider {
       }
       rec.endpoint = endpoint;
       rec.local = endpoint.local;
-      void this.#pump(s, rec, endpoint);
     } else {
       rec.local = addr; // datagram sockets are recorded, not reserved: acceptq moves no datagrams
     }
@@ -285,6 +285,7 @@ export class Provider {
     if (!wasListening && rec.endpoint) {
       const osBacklog = this.#osBacklog ?? this.#core.stat(s, StatField.Backlog);
       const committing = rec.endpoint.listen(osBacklog);
+      void this.#pump(s, rec, rec.endpoint);
       if (committing) {
         rec.committing = committing.then(
           () => {
@@ -402,11 +403,14 @@ export class Provider {
     const timer = setTimeout(() => abort.abort(), this.#connectTimeoutMs);
     const cancel = () => abort.abort();
     signal?.addEventListener("abort", cancel, { once: true });
-    const target = this.#localEndpoint(to);
+    const target = this.#localTarget(to);
     const local = target !== undefined;
     if (local) this.#peers.begin();
     try {
-      await target?.ready(); // a local listener still committing its address
+      if (target && !target.listening) {
+        throw new WinsockError(WSA.WSAECONNREFUSED, "the socket there is bound, not listening");
+      }
+      await target?.committing; // a local listener still committing its address
       const conn = await this.transport.connect(to, abort.signal);
       if (local && !(await this.#peers.decision(addrKey(conn.local), 2000))) {
         conn.close();
@@ -583,11 +587,6 @@ export class Provider {
     return this.#pending.size;
   }
 
-  /** Connections refused because they reached a socket that was bound but not listening. */
-  refusedWhileBound(): number {
-    return this.#refusedWhileBound;
-  }
-
   /** The socket's state name in the core ("listening", ...), or undefined when it is not a socket. */
   stateOf(s: number): string | undefined {
     if (!this.#records.has(s)) return undefined;
@@ -636,8 +635,7 @@ export class Provider {
       this.#serveWaiters(s, rec);
       return;
     }
-    // Refused: the queue is full (counted by the core) or the socket is not listening yet.
-    if (admitted === -WSA.WSAEINVAL) this.#refusedWhileBound++;
+    // Refused: the queue is full (counted by the core).
     this.#pending.take(handle);
     conn.reset();
   }
@@ -678,12 +676,15 @@ export class Provider {
     for (const waiter of rec.waiters.splice(0)) waiter.reject(rec.failure);
   }
 
-  /** The endpoint of this provider that `to` reaches, if any. */
-  #localEndpoint(to: SockAddr): Endpoint | undefined {
-    for (const rec of this.#records.values()) {
+  /** The socket of this provider whose address `to` reaches, if any: is it listening, is it committing. */
+  #localTarget(to: SockAddr): { listening: boolean; committing?: Promise<void> } | undefined {
+    for (const [s, rec] of this.#records) {
       const local = rec.endpoint?.local;
       if (local && local.port === to.port && (local.address === to.address || isWildcard(local.address))) {
-        return rec.endpoint;
+        return {
+          listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
+          committing: rec.committing,
+        };
       }
     }
     return undefined;

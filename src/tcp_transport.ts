@@ -4,12 +4,14 @@
  * Facts it is built on (measured with Deno 2.9.6 on Linux; bench/results/transport_facts.md):
  * - Deno.listen is synchronous, so bind reports WSAEADDRINUSE at once.
  * - Only one accept() may be pending on a Deno.Listener (a second fails with Busy).
- * - A listener closed while an accept() is pending frees its port one event-loop
- *   turn later (longer while connections arrive); listening again before that
- *   fails with AddrInUse. So `listen` swaps the reservation for the real listener
- *   asynchronously, retrying briefly; in-process clients wait for it (`ready`).
- * - Deno.TcpConn.close() always sends FIN; there is no way to send RST. A refused
- *   client therefore reads an orderly end of stream.
+ * - A listener closed while an accept() is pending frees its port only a
+ *   macrotask or more later. So a bound socket's reservation runs no accept:
+ *   `listen` closes it and listens again on the port in the same turn, which
+ *   works at once (it falls back to retrying briefly if the port is busy).
+ * - Closing a listening socket resets the connections in its OS queue: that is
+ *   how connections reaching a bound, not yet listening socket are refused.
+ * - Deno.TcpConn.close() always sends FIN; there is no way to send RST. A
+ *   client refused by the accept pump therefore reads an orderly end of stream.
  * - tcpBacklog is cast to i32 without checks; the provider passes only values it
  *   has clamped to [1, 65535].
  *
@@ -21,10 +23,14 @@ import { WinsockError, WSA } from "./errors.ts";
 import { fromDenoAddr, type SockAddr } from "./sockaddr.ts";
 import type { Endpoint, StreamConn, Transport } from "./transport.ts";
 
-/** OS backlog of a reservation that is bound but not listening (its connections are refused). */
-const BOUND_OS_BACKLOG = 16;
-/** Waits before each attempt to listen again on a reserved port (about 0.3 s in all). */
-const REOPEN_DELAYS_MS = [0, 1, 2, 5, 10, 20, 40, 80, 150];
+/**
+ * OS backlog of a reservation that is bound but not listening: large, so that a
+ * connection arriving then completes its handshake and is reset when the socket
+ * listens or closes, instead of retrying its SYN.
+ */
+const BOUND_OS_BACKLOG = 4096;
+/** Waits before each further attempt to listen on a reserved port that is busy (about 0.3 s in all). */
+const REOPEN_DELAYS_MS = [1, 2, 5, 10, 20, 40, 80, 150];
 
 class TcpStream implements StreamConn {
   readonly local: SockAddr;
@@ -75,12 +81,12 @@ class TcpStream implements StreamConn {
 }
 
 class TcpEndpoint implements Endpoint {
-  local: SockAddr;
+  readonly local: SockAddr;
   #listener: Deno.TcpListener;
   #hostname: string;
   #closed = false;
-  /** Set while the reservation is being swapped for the listening socket. */
-  #swap: Promise<void> | undefined;
+  /** Set while `listen` retries on a busy port. */
+  #retrying: Promise<void> | undefined;
   #transport: TcpTransport;
 
   constructor(listener: Deno.TcpListener, hostname: string, transport: TcpTransport) {
@@ -93,19 +99,17 @@ class TcpEndpoint implements Endpoint {
   async accept(): Promise<StreamConn> {
     while (true) {
       if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
-      if (this.#swap) {
-        await this.#swap.catch(() => {});
+      if (this.#retrying) {
+        await this.#retrying.catch(() => {});
         continue;
       }
       const listener = this.#listener;
       try {
-        const conn = await listener.accept();
-        return this.#transport.track(conn);
+        return this.#transport.track(await listener.accept());
       } catch (error) {
-        // The listener we waited on was closed: by close() (loop ends) or by a swap (wait for it).
-        if (this.#closed || this.#swap || listener !== this.#listener) continue;
-        // Closed by nobody here: the listening socket is gone.
+        if (this.#closed || listener !== this.#listener) continue; // closed by us: the loop decides
         if (error instanceof Deno.errors.BadResource) {
+          // Closed by nobody here: the listening socket is gone.
           throw new WinsockError(WSA.WSAENETDOWN, "the listening socket is gone", { cause: error });
         }
         throw toWinsockError(error);
@@ -113,37 +117,48 @@ class TcpEndpoint implements Endpoint {
     }
   }
 
-  listen(backlog: number): Promise<void> {
+  listen(backlog: number): Promise<void> | void {
     if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
-    this.#closeListener();
-    this.#swap = this.#reopen(backlog).finally(() => {
-      this.#swap = undefined;
+    this.#closeListener(); // resets what reached the reservation; no accept is pending on it
+    try {
+      this.#listener = this.#open(backlog);
+      return;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) {
+        this.close();
+        return Promise.reject(toWinsockError(error, WSA.WSAEADDRINUSE));
+      }
+    }
+    this.#retrying = this.#retry(backlog).finally(() => {
+      this.#retrying = undefined;
     });
-    return this.#swap;
+    return this.#retrying;
   }
 
-  ready(): Promise<void> {
-    return this.#swap?.catch(() => {}) ?? Promise.resolve();
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (!this.#retrying) this.#closeListener();
+    this.#transport.untrack(this);
   }
 
-  /**
-   * Listens again on the reserved port with `backlog`. The old listener's port
-   * is released only once its pending accept has been cancelled, a macrotask or
-   * more later (longer while connections are arriving), so this retries briefly.
-   */
-  async #reopen(backlog: number): Promise<void> {
-    const port = this.local.port;
+  #open(backlog: number): Deno.TcpListener {
+    return Deno.listen({
+      hostname: this.#hostname,
+      port: this.local.port,
+      transport: "tcp",
+      tcpBacklog: backlog,
+    });
+  }
+
+  /** Listens on the reserved port with `backlog`, retrying briefly while the port is busy. */
+  async #retry(backlog: number): Promise<void> {
     let lastError: unknown;
     for (const delay of REOPEN_DELAYS_MS) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
       try {
-        this.#listener = Deno.listen({
-          hostname: this.#hostname,
-          port,
-          transport: "tcp",
-          tcpBacklog: backlog,
-        });
+        this.#listener = this.#open(backlog);
         return;
       } catch (error) {
         lastError = error;
@@ -153,13 +168,6 @@ class TcpEndpoint implements Endpoint {
     this.#closed = true;
     this.#transport.untrack(this);
     throw toWinsockError(lastError, WSA.WSAEADDRINUSE);
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#swap) this.#closeListener();
-    this.#transport.untrack(this);
   }
 
   #closeListener(): void {
@@ -186,7 +194,7 @@ export class TcpTransport implements Transport {
   readonly name = "tcp";
   #live = new Set<unknown>();
 
-  /** Reserves `addr` with a real listening socket whose connections the provider refuses until `listen`. */
+  /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */
   bind(addr: SockAddr): Endpoint {
     let listener: Deno.TcpListener;
     try {

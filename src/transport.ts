@@ -43,12 +43,12 @@ export interface Endpoint {
   accept(): Promise<StreamConn>;
   /**
    * Commits the endpoint to listening with `backlog` as the OS queue length.
-   * Returns nothing when that is done at once, or a promise that resolves when
-   * done and rejects (WSAEADDRINUSE) when the address was lost meanwhile.
+   * Connections that reached the endpoint before are refused (reset). Returns
+   * nothing when that is done at once, or a promise that resolves when done and
+   * rejects (WSAEADDRINUSE) when the address was lost meanwhile. The provider
+   * calls `accept` only after `listen`.
    */
   listen(backlog: number): Promise<void> | void;
-  /** Resolves once a `listen` in progress is done (at once when none is); never rejects. */
-  ready(): Promise<void>;
   /** Releases the address; a pending accept rejects. Idempotent. */
   close(): void;
 }

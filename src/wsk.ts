@@ -7,11 +7,12 @@
  * (`socket.Dispatch.WskListen(socket, irp)`).
  *
  * Statuses (SPEC L10, seed 004):
- * - WskListen: STATUS_SUCCESS when the address is committed at once (the
- *   in-memory transport, or a socket already listening); STATUS_PENDING while the
- *   transport commits it (TCP), the IRP then completing with STATUS_SUCCESS or a
- *   failure; STATUS_FILE_FORCED_CLOSED when the socket is no longer functional
- *   (its endpoint died underneath, or the provider was shut down): close it;
+ * - WskListen: STATUS_SUCCESS when the transport commits the address at once
+ *   (TCP and the in-memory transport do); STATUS_PENDING while a transport
+ *   commits it later (TCP when the port is momentarily busy), the IRP then
+ *   completing with STATUS_SUCCESS or a failure such as STATUS_ADDRESS_ALREADY_EXISTS;
+ *   STATUS_FILE_FORCED_CLOSED when the socket is no longer functional (its
+ *   endpoint died underneath, or the provider was shut down): close it;
  *   STATUS_INVALID_DEVICE_STATE when not bound; STATUS_NOT_SUPPORTED for a
  *   datagram socket; STATUS_INVALID_HANDLE for a closed socket. The backlog is
  *   the provider's maximum (SOMAXCONN): WskListen has no backlog parameter.
@@ -178,7 +179,7 @@ export function WskBind(socket: WSK_SOCKET, localAddress: SockAddr, irp?: IRP): 
  * WskSocket(AF_INET, SOCK_STREAM, 0, irp);
  * const socket = irp.information as WSK_SOCKET;
  * WskBind(socket, { family: AF_INET, address: "127.0.0.1", port: 0 });
- * const status = WskListen(socket, irp); // STATUS_PENDING on TCP: the address is being committed
+ * const status = WskListen(socket, irp); // STATUS_SUCCESS, or STATUS_PENDING while the address is committed
  * console.log(NT_SUCCESS(status), NT_SUCCESS(await irp.completion)); // true true
  * WskCloseSocket(socket);
  * ```

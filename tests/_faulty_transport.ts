@@ -2,6 +2,8 @@
  * A transport wrapper for fault injection: it forwards to a real transport, and
  * `kill()` makes every endpoint die underneath (its pending and later accepts
  * reject with WSAENETDOWN), as a listener whose OS socket vanished would.
+ * `commitDelayMs` makes `listen` commit asynchronously, after that delay;
+ * `commitFails` makes that commit fail with WSAEADDRINUSE.
  */
 
 import { WinsockError, WSA } from "../src/errors.ts";
@@ -13,8 +15,13 @@ export class FaultyTransport implements Transport {
   #inner: Transport;
   #kills = new Set<() => void>();
 
-  constructor(inner: Transport) {
+  #commitDelayMs: number | undefined;
+  #commitFails: boolean;
+
+  constructor(inner: Transport, options: { commitDelayMs?: number; commitFails?: boolean } = {}) {
     this.#inner = inner;
+    this.#commitDelayMs = options.commitDelayMs;
+    this.#commitFails = options.commitFails ?? false;
   }
 
   bind(addr: SockAddr): Endpoint {
@@ -36,8 +43,17 @@ export class FaultyTransport implements Transport {
           inner.accept().then(resolve, reject);
         });
       },
-      listen: (backlog) => inner.listen(backlog),
-      ready: () => inner.ready(),
+      listen: (backlog) => {
+        const committed = inner.listen(backlog);
+        if (this.#commitDelayMs === undefined) return committed;
+        return new Promise<void>((resolve, reject) =>
+          setTimeout(() => {
+            if (this.#commitFails) {
+              reject(new WinsockError(WSA.WSAEADDRINUSE, "fault injected: the address was lost"));
+            } else Promise.resolve(committed).then(resolve, reject);
+          }, this.#commitDelayMs)
+        );
+      },
       close: () => {
         this.#kills.delete(kill);
         inner.close();

@@ -62,17 +62,48 @@ async function finish(): Promise<void> {
   is(sharedProvider().openSockets(), 0);
 }
 
-Deno.test("WskListen returns STATUS_PENDING on TCP while the address is committed, then completes with STATUS_SUCCESS", async () => {
+Deno.test("WskListen returns STATUS_SUCCESS when the transport commits the address at once (TCP)", async () => {
   const listener = wskSocket();
   WskBind(listener, LOOPBACK);
   const irp = new IRP();
-  is(WskListen(listener, irp), STATUS_PENDING);
-  is(irp.pending, true);
-  is(irp.status, STATUS_PENDING);
-  is(await irp.completion, STATUS_SUCCESS);
+  is(WskListen(listener, irp), STATUS_SUCCESS);
+  is(irp.pending, false);
   is(irp.status, STATUS_SUCCESS);
   is(WskCloseSocket(listener), STATUS_SUCCESS);
   await finish();
+});
+
+Deno.test("WskListen returns STATUS_PENDING while the transport commits later, then the IRP completes with STATUS_SUCCESS", async () => {
+  configure({ transport: new FaultyTransport(new TcpTransport(), { commitDelayMs: 5 }) });
+  try {
+    const listener = wskSocket();
+    WskBind(listener, LOOPBACK);
+    const irp = new IRP();
+    is(WskListen(listener, irp), STATUS_PENDING);
+    is(irp.pending, true);
+    is(irp.status, STATUS_PENDING);
+    is(await irp.completion, STATUS_SUCCESS);
+    is(irp.status, STATUS_SUCCESS);
+    WskCloseSocket(listener);
+    await finish();
+  } finally {
+    configure({});
+  }
+});
+
+Deno.test("WskListen's pending IRP completes with another failure status when the commit fails", async () => {
+  configure({ transport: new FaultyTransport(new TcpTransport(), { commitDelayMs: 1, commitFails: true }) });
+  try {
+    const listener = wskSocket();
+    WskBind(listener, LOOPBACK);
+    const irp = new IRP();
+    is(WskListen(listener, irp), STATUS_PENDING);
+    is(await irp.completion, NTSTATUS.STATUS_ADDRESS_ALREADY_EXISTS);
+    WskCloseSocket(listener);
+    await finish();
+  } finally {
+    configure({});
+  }
 });
 
 Deno.test("WskListen returns STATUS_SUCCESS at once on a socket whose address is already committed", async () => {
