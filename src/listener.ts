@@ -25,6 +25,13 @@ export interface ListenOptions {
    * Clamped like Winsock 2's listen: default SOMAXCONN, the provider maximum (512).
    */
   backlog?: number;
+  /**
+   * The OS accept queue in front of acceptq's, in [1, 65535]. Default 4096: deep
+   * enough that a burst reaches the accept pump at once and the excess is refused
+   * within a millisecond, instead of Linux dropping SYNs that clients retry a
+   * second later. Admission still follows `backlog` exactly.
+   */
+  osBacklog?: number;
   /** Closes the listener when aborted (iteration then ends). */
   signal?: AbortSignal;
   /** The provider to use; default the process-wide one (see `configure`). */
@@ -32,6 +39,7 @@ export interface ListenOptions {
 }
 
 const OWNER = "listener";
+const DEFAULT_OS_BACKLOG = 4096;
 
 /**
  * An accepted (or connected) byte stream.
@@ -234,10 +242,14 @@ function emptyStats(): ListenerStats {
  * ```
  */
 export function listen(options: ListenOptions = {}): Listener {
-  const { hostname = "0.0.0.0", port = 0, backlog = SOMAXCONN, signal } = options;
+  const { hostname = "0.0.0.0", port = 0, backlog = SOMAXCONN, osBacklog = DEFAULT_OS_BACKLOG, signal } =
+    options;
   if (typeof hostname !== "string") throw new TypeError("hostname must be a string");
   if (typeof port !== "number") throw new TypeError("port must be a number");
   if (typeof backlog !== "number") throw new TypeError("backlog must be a number");
+  if (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535) {
+    throw new RangeError("osBacklog must be an integer in [1, 65535]");
+  }
   const provider = options.provider ?? sharedProvider();
   const address = hostname === "localhost" ? "127.0.0.1" : hostname;
   const family = familyOf(address);
@@ -252,7 +264,7 @@ export function listen(options: ListenOptions = {}): Listener {
   };
   const bound = provider.bind(s, { family, address, port });
   if (bound < 0) fail(-bound);
-  const listening = provider.listen(s, backlog, Profile.Winsock2);
+  const listening = provider.listen(s, backlog, Profile.Winsock2, osBacklog);
   if (listening < 0) fail(-listening);
   if (signal?.aborted) fail(WSA.WSAEINTR);
   return new Listener(provider, s, provider.describe(s)!.local!, signal);

@@ -267,12 +267,13 @@ export class Provider {
 
   /**
    * listen() under `profile`: clamps the backlog, makes the socket passive and
-   * commits its address with the clamped backlog as the OS queue length. A
+   * commits its address with the clamped backlog as the OS queue length (or
+   * `osBacklog`, else the provider's `osBacklog` option, when given). A
    * re-listen follows the profile (SPEC L6): dropped connections are reset.
    * Returns 0 or a negated code in Winsock's order: WSAENOTSOCK, WSAEOPNOTSUPP,
    * WSAEISCONN, WSAEINVAL (not bound; NaN backlog), WSAENOBUFS.
    */
-  listen(s: number, backlog: number, profile: Profile): number {
+  listen(s: number, backlog: number, profile: Profile, osBacklog?: number): number {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
     if (rec.failure) return -rec.failure.code;
@@ -283,8 +284,9 @@ export class Provider {
     if (result < 0) return result;
     for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     if (!wasListening && rec.endpoint) {
-      const osBacklog = this.#osBacklog ?? this.#core.stat(s, StatField.Backlog);
-      const committing = rec.endpoint.listen(osBacklog);
+      const committing = rec.endpoint.listen(
+        osBacklog ?? this.#osBacklog ?? this.#core.stat(s, StatField.Backlog),
+      );
       void this.#pump(s, rec, rec.endpoint);
       if (committing) {
         rec.committing = committing.then(
