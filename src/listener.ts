@@ -25,12 +25,7 @@ export interface ListenOptions {
    * Clamped like Winsock 2's listen: default SOMAXCONN, the provider maximum (512).
    */
   backlog?: number;
-  /**
-   * The OS accept queue in front of acceptq's, in [1, 65535]. Default 4096: deep
-   * enough that a burst reaches the accept pump at once and the excess is refused
-   * within a millisecond, instead of Linux dropping SYNs that clients retry a
-   * second later. Admission still follows `backlog` exactly.
-   */
+  /** The OS accept queue in front of acceptq's, in [1, 65535]; default the provider's (4096). */
   osBacklog?: number;
   /** Closes the listener when aborted (iteration then ends). */
   signal?: AbortSignal;
@@ -39,7 +34,6 @@ export interface ListenOptions {
 }
 
 const OWNER = "listener";
-const DEFAULT_OS_BACKLOG = 4096;
 
 /**
  * An accepted (or connected) byte stream.
@@ -242,12 +236,11 @@ function emptyStats(): ListenerStats {
  * ```
  */
 export function listen(options: ListenOptions = {}): Listener {
-  const { hostname = "0.0.0.0", port = 0, backlog = SOMAXCONN, osBacklog = DEFAULT_OS_BACKLOG, signal } =
-    options;
+  const { hostname = "0.0.0.0", port = 0, backlog = SOMAXCONN, osBacklog, signal } = options;
   if (typeof hostname !== "string") throw new TypeError("hostname must be a string");
   if (typeof port !== "number") throw new TypeError("port must be a number");
   if (typeof backlog !== "number") throw new TypeError("backlog must be a number");
-  if (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535) {
+  if (osBacklog !== undefined && (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535)) {
     throw new RangeError("osBacklog must be an integer in [1, 65535]");
   }
   const provider = options.provider ?? sharedProvider();
