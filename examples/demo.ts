@@ -2,11 +2,13 @@
 // small backlog and a slow acceptor is hit by a burst of clients from a second
 // process. acceptq admits exactly `backlog` of them into its queue and refuses
 // the rest; the report shows the counters, how long admitted connections waited
-// in the queue, and what the clients saw. It runs twice: with the OS accept
-// queue sized to the backlog (the default) and with a large OS queue
-// (osBacklog: 4096), which is what lets refusals happen within a millisecond.
+// in the queue, and what the clients saw. It runs twice: with acceptq's deep OS
+// accept queue (the default, 4096), where every refusal happens within
+// milliseconds, and with the OS queue sized to the backlog (osBacklog:
+// "backlog"), where Linux drops the SYNs of the burst and those clients are
+// decided only after their retries.
 //
-//   deno task demo [--backlog 8] [--clients 48] [--work-ms 25]
+//   deno task demo [--backlog 8] [--clients 96] [--work-ms 25]
 
 import { parseArgs } from "node:util";
 import {
@@ -45,7 +47,7 @@ interface RoundOptions {
   backlog: number;
   clients: number;
   workMs: number;
-  osBacklog?: number;
+  osBacklog?: number | "backlog";
 }
 
 async function round(options: RoundOptions): Promise<void> {
@@ -68,6 +70,8 @@ async function round(options: RoundOptions): Promise<void> {
       String(name.port),
       "--clients",
       String(options.clients),
+      "--timeout-ms",
+      "8000",
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -132,13 +136,13 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       backlog: { type: "string", default: "8" },
-      clients: { type: "string", default: "48" },
+      clients: { type: "string", default: "96" },
       "work-ms": { type: "string", default: "25" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    console.log("deno task demo [--backlog 8] [--clients 48] [--work-ms 25]");
+    console.log("deno task demo [--backlog 8] [--clients 96] [--work-ms 25]");
     Deno.exit(0);
   }
   const base = {
@@ -147,11 +151,11 @@ if (import.meta.main) {
     workMs: Number(values["work-ms"]),
   };
   console.log("acceptq overload demonstration: a slow acceptor behind a small backlog, on 127.0.0.1");
-  await round({ ...base, title: "Round 1: OS accept queue = the backlog (acceptq's default)" });
+  await round({ ...base, title: "Round 1: acceptq's default, a deep OS queue in front: refusal at once" });
   await round({
     ...base,
-    osBacklog: 4096,
-    title: "Round 2: OS accept queue 4096 (osBacklog), refusal at once",
+    osBacklog: "backlog",
+    title: 'Round 2: OS queue = the backlog (osBacklog: "backlog")',
   });
   configure({});
 }
