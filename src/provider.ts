@@ -41,6 +41,7 @@ import {
   fillSockAddr,
   isWildcard,
   type SockAddr,
+  SOCKADDR_FIELDS,
 } from "./sockaddr.ts";
 import { TcpTransport } from "./tcp_transport.ts";
 import type { Endpoint, StreamConn, Transport } from "./transport.ts";
@@ -247,8 +248,9 @@ export class Provider {
   /**
    * closesocket(): frees the descriptor. A listener resets its queued
    * connections, rejects its pending accepts with WSAEINTR and releases its
-   * address; pending I/O on a connection rejects with WSAEINTR. Returns 0 or
-   * -WSAENOTSOCK.
+   * address (on TCP a listener's port is free for a new bind one event-loop turn
+   * later: Deno releases it once its pending accept is cancelled); pending I/O on
+   * a connection rejects with WSAEINTR. Returns 0 or -WSAENOTSOCK.
    */
   closesocket(s: number): number {
     const rec = this.#records.get(s);
@@ -280,7 +282,12 @@ export class Provider {
     if (!rec) return -WSA.WSAENOTSOCK;
     if (rec.failure) return -rec.failure.code;
     const requested = toBacklog(backlog);
-    if (Number.isNaN(requested)) return rec.type === SOCK_STREAM ? -WSA.WSAEINVAL : -WSA.WSAEOPNOTSUPP;
+    if (Number.isNaN(requested)) {
+      // Winsock's order still holds: not a stream socket, then connected, then the bad argument.
+      if (rec.type !== SOCK_STREAM) return -WSA.WSAEOPNOTSUPP;
+      if (this.#core.stat(s, StatField.State) === SocketState.Connected) return -WSA.WSAEISCONN;
+      return -WSA.WSAEINVAL;
+    }
     const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
     const result = this.#core.listen(s, requested, profile);
     if (result < 0) return result;
@@ -354,7 +361,7 @@ export class Provider {
   tryAccept(s: number, addr?: SockAddr | null): number {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
-    checkOutParam(addr, "addr");
+    checkOutParam(addr, "addr", SOCKADDR_FIELDS);
     if (rec.failure) return -rec.failure.code;
     const taken = this.#core.take(s);
     return taken >= 0 ? this.#adopt(taken, rec, addr) : taken;
@@ -475,7 +482,7 @@ export class Provider {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
     if (name === null || name === undefined) return -WSA.WSAEFAULT;
-    checkOutParam(name, "name");
+    checkOutParam(name, "name", SOCKADDR_FIELDS);
     if (!rec.local) return -WSA.WSAEINVAL;
     fillSockAddr(name, rec.local);
     return 0;
@@ -489,7 +496,7 @@ export class Provider {
   getsockopt(s: number, level: number, optname: number, optval: { value: number }): number {
     if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
     if (optval === null || optval === undefined) return -WSA.WSAEFAULT;
-    checkOutParam(optval, "optval");
+    checkOutParam(optval, "optval", ["value"]);
     if (level !== SOL_SOCKET) return -WSA.WSAEINVAL;
     switch (optname) {
       case SO_ACCEPTCONN:
@@ -650,8 +657,18 @@ export class Provider {
       const taken = this.#core.take(s);
       if (taken === -WSA.WSAEWOULDBLOCK) return;
       const waiter = rec.waiters.shift()!;
-      if (taken < 0) waiter.reject(new WinsockError(-taken)); // WSAEMFILE: the connection stays queued
-      else waiter.resolve(this.#adopt(taken, rec, waiter.addr));
+      if (taken < 0) {
+        waiter.reject(new WinsockError(-taken)); // WSAEMFILE: the connection stays queued
+        continue;
+      }
+      try {
+        waiter.resolve(this.#adopt(taken, rec, waiter.addr));
+      } catch (error) {
+        // Filling the caller's addr failed (checked writable, so only a throwing setter gets here):
+        // this one waiter fails and its connection is closed; the pump goes on.
+        this.closesocket(taken);
+        waiter.reject(error);
+      }
     }
   }
 

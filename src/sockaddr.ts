@@ -61,12 +61,24 @@ export function checkSockAddr(name: unknown, af: number, what = "name"): number 
   return 0;
 }
 
-/** Checks an optional out-parameter: undefined/null is allowed; anything else must be an object. */
-export function checkOutParam(out: unknown, what: string): void {
-  if (out !== undefined && out !== null && typeof out !== "object") {
-    throw new TypeError(`${what} must be an object to fill, got ${typeof out}`);
+/**
+ * Checks an optional out-parameter before anything is done with it:
+ * undefined/null is allowed; anything else must be an object whose `fields` can
+ * be written (not frozen, not read-only), so that filling it later cannot fail
+ * after a connection has been taken. Throws TypeError.
+ */
+export function checkOutParam(out: unknown, what: string, fields: readonly string[] = []): void {
+  if (out === undefined || out === null) return;
+  if (typeof out !== "object") throw new TypeError(`${what} must be an object to fill, got ${typeof out}`);
+  for (const field of fields) {
+    const own = Object.getOwnPropertyDescriptor(out, field);
+    const writable = own ? own.writable === true || own.set !== undefined : Object.isExtensible(out);
+    if (!writable) throw new TypeError(`${what}.${field} cannot be written`);
   }
 }
+
+/** The fields of a SockAddr out-parameter. */
+export const SOCKADDR_FIELDS: readonly string[] = ["family", "address", "port"];
 
 /** Fills `out` (if given) with `from`. */
 export function fillSockAddr(out: SockAddr | undefined | null, from: SockAddr): void {

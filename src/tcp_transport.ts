@@ -8,6 +8,11 @@
  *   macrotask or more later. So a bound socket's reservation runs no accept:
  *   `listen` closes it and listens again on the port in the same turn, which
  *   works at once (it falls back to retrying briefly if the port is busy).
+ * - For the same reason a port whose listener was closed with its accept
+ *   pending is busy for that turn. The transport remembers such ports: a bind
+ *   to one gets an endpoint that takes the port as soon as it is free (its
+ *   `listen` then commits asynchronously), so closing a listener and binding
+ *   its port again in the same turn works, as on Windows.
  * - Closing a listening socket resets the connections in its OS queue: that is
  *   how connections reaching a bound, not yet listening socket are refused.
  * - Deno.TcpConn.close() always sends FIN; there is no way to send RST. A
@@ -82,30 +87,45 @@ class TcpStream implements StreamConn {
 
 class TcpEndpoint implements Endpoint {
   readonly local: SockAddr;
-  #listener: Deno.TcpListener;
+  /** Undefined only while a deferred reservation waits for its port. */
+  #listener: Deno.TcpListener | undefined;
   #hostname: string;
   #closed = false;
-  /** Set while `listen` retries on a busy port. */
+  /** Set while the endpoint waits for its port (a deferred reservation, or `listen` on a busy port). */
   #retrying: Promise<void> | undefined;
+  /** Set while an accept is pending: closing then frees the port only a turn later. */
+  #accepting: Promise<unknown> | undefined;
   #transport: TcpTransport;
 
-  constructor(listener: Deno.TcpListener, hostname: string, transport: TcpTransport) {
-    this.#listener = listener;
-    this.#hostname = hostname;
+  /**
+   * A reservation: `listener` when the port was taken at once, or `wait` (the
+   * release of the port by one of our own listeners) after which it is taken.
+   */
+  constructor(
+    transport: TcpTransport,
+    local: SockAddr,
+    listener: Deno.TcpListener | undefined,
+    wait?: Promise<void>,
+  ) {
     this.#transport = transport;
-    this.local = fromDenoAddr(listener.addr);
+    this.#hostname = local.address;
+    this.#listener = listener;
+    this.local = listener ? fromDenoAddr(listener.addr) : local;
+    if (!listener) this.#retrying = this.#retry(BOUND_OS_BACKLOG, wait);
   }
 
   async accept(): Promise<StreamConn> {
     while (true) {
       if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
-      if (this.#retrying) {
-        await this.#retrying.catch(() => {});
+      if (this.#retrying || !this.#listener) {
+        await this.#retrying?.catch(() => {});
         continue;
       }
       const listener = this.#listener;
       try {
-        return this.#transport.track(await listener.accept());
+        const accepting = listener.accept();
+        this.#accepting = accepting;
+        return this.#transport.track(await accepting);
       } catch (error) {
         if (this.#closed || listener !== this.#listener) continue; // closed by us: the loop decides
         if (error instanceof Deno.errors.BadResource) {
@@ -113,12 +133,19 @@ class TcpEndpoint implements Endpoint {
           throw new WinsockError(WSA.WSAENETDOWN, "the listening socket is gone", { cause: error });
         }
         throw toWinsockError(error);
+      } finally {
+        this.#accepting = undefined;
       }
     }
   }
 
   listen(backlog: number): Promise<void> | void {
     if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
+    if (this.#retrying) {
+      // Still waiting for the port: listen once it is ours.
+      this.#retrying = this.#retrying.then(() => this.#retry(backlog, undefined, true));
+      return this.#retrying;
+    }
     this.#closeListener(); // resets what reached the reservation; no accept is pending on it
     try {
       this.#listener = this.#open(backlog);
@@ -129,16 +156,15 @@ class TcpEndpoint implements Endpoint {
         return Promise.reject(toWinsockError(error, WSA.WSAEADDRINUSE));
       }
     }
-    this.#retrying = this.#retry(backlog).finally(() => {
-      this.#retrying = undefined;
-    });
+    this.#retrying = this.#retry(backlog);
     return this.#retrying;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (!this.#retrying) this.#closeListener();
+    if (this.#accepting) this.#transport.releasing(this.local, this.#accepting);
+    this.#closeListener();
     this.#transport.untrack(this);
   }
 
@@ -151,31 +177,41 @@ class TcpEndpoint implements Endpoint {
     });
   }
 
-  /** Listens on the reserved port with `backlog`, retrying briefly while the port is busy. */
-  async #retry(backlog: number): Promise<void> {
+  /**
+   * Takes the port with `backlog` (after `wait`), retrying briefly while it is
+   * busy; `replace` closes a reservation that is already there first.
+   */
+  async #retry(backlog: number, wait?: Promise<void>, replace = false): Promise<void> {
+    await wait;
+    if (replace) this.#closeListener();
     let lastError: unknown;
-    for (const delay of REOPEN_DELAYS_MS) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
-      try {
-        this.#listener = this.#open(backlog);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (!(error instanceof Deno.errors.AddrInUse)) break;
+    try {
+      for (const delay of [0, ...REOPEN_DELAYS_MS]) {
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
+        try {
+          this.#listener = this.#open(backlog);
+          return;
+        } catch (error) {
+          lastError = error;
+          if (!(error instanceof Deno.errors.AddrInUse)) break;
+        }
       }
+      this.#closed = true;
+      this.#transport.untrack(this);
+      throw toWinsockError(lastError, WSA.WSAEADDRINUSE);
+    } finally {
+      this.#retrying = undefined;
     }
-    this.#closed = true;
-    this.#transport.untrack(this);
-    throw toWinsockError(lastError, WSA.WSAEADDRINUSE);
   }
 
   #closeListener(): void {
     try {
-      this.#listener.close();
+      this.#listener?.close();
     } catch {
       // Already closed.
     }
+    this.#listener = undefined;
   }
 }
 
@@ -193,21 +229,27 @@ export class TcpTransport implements Transport {
   /** Always "tcp". */
   readonly name = "tcp";
   #live = new Set<unknown>();
+  /** Ports our own closed listeners are still releasing, and when they will be free. */
+  #releasing = new Map<string, Promise<void>>();
 
   /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */
   bind(addr: SockAddr): Endpoint {
-    let listener: Deno.TcpListener;
+    let endpoint: TcpEndpoint;
     try {
-      listener = Deno.listen({
+      const listener = Deno.listen({
         hostname: addr.address,
         port: addr.port,
         transport: "tcp",
         tcpBacklog: BOUND_OS_BACKLOG,
       });
+      endpoint = new TcpEndpoint(this, addr, listener);
     } catch (error) {
-      throw toWinsockError(error, WSA.WSAEADDRNOTAVAIL);
+      const freed = error instanceof Deno.errors.AddrInUse
+        ? this.#releasing.get(String(addr.port))
+        : undefined;
+      if (!freed) throw toWinsockError(error, WSA.WSAEADDRNOTAVAIL);
+      endpoint = new TcpEndpoint(this, addr, undefined, freed); // our own port, free in a moment
     }
-    const endpoint = new TcpEndpoint(listener, addr.address, this);
     this.#live.add(endpoint);
     return endpoint;
   }
@@ -233,6 +275,17 @@ export class TcpTransport implements Transport {
     const stream: StreamConn = new TcpStream(conn, () => this.#live.delete(stream));
     this.#live.add(stream);
     return stream;
+  }
+
+  /** @internal Notes that `local`'s port is free once `accepting` has settled and a macrotask has passed. */
+  releasing(local: SockAddr, accepting: Promise<unknown>): void {
+    const key = String(local.port);
+    const freed: Promise<void> = accepting.then(() => {}, () => {}).then(() =>
+      new Promise<void>((resolve) => setTimeout(resolve, 0))
+    ).finally(() => {
+      if (this.#releasing.get(key) === freed) this.#releasing.delete(key);
+    });
+    this.#releasing.set(key, freed);
   }
 
   /** @internal Forgets a closed endpoint. */

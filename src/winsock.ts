@@ -506,6 +506,7 @@ export function ioctlsocket(s: SOCKET, cmd: number, argp: { value: number }): nu
     if (!provider().stateOf(s)) return -WSA.WSAENOTSOCK;
     if (argp === null || argp === undefined) return -WSA.WSAEFAULT;
     if (typeof argp !== "object") throw new TypeError("argp must be an object { value }");
+    if (typeof argp.value !== "number") throw new TypeError("argp.value must be a number");
     if (cmd !== FIONBIO) return -WSA.WSAEINVAL;
     return provider().setNonBlocking(s, argp.value !== 0);
   });

@@ -9,7 +9,7 @@ import {
   MAKEWORD,
   SOCK_STREAM,
   socket,
-  WinsockError,
+  type WinsockError,
   WSACleanup,
   WSAStartup,
 } from "../mod.ts";
