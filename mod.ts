@@ -59,6 +59,7 @@ export { type ListenerStats, Provider, type ProviderOptions, type SocketInfo } f
 export { Profile } from "./src/core_abi.ts";
 export type { CoreOps } from "./src/core_abi.ts";
 export { TcpTransport } from "./src/tcp_transport.ts";
+export { MemoryTransport, type MemoryTransportOptions } from "./src/memory_transport.ts";
 export type { Endpoint, StreamConn, Transport } from "./src/transport.ts";
 export * from "./src/wsa_codes.ts";
 export {

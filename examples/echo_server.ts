@@ -1,12 +1,14 @@
 // A complete Winsock accept loop: an echo server with an explicit backlog.
 //
-//   deno run --allow-net examples/echo_server.ts [--port 27015] [--backlog 16] [--count N]
+//   deno task serve [--port 27015] [--backlog 16] [--transport tcp|memory] [--count N] [--quiet]
 //
-// Each connection is served concurrently: whatever it sends comes back, until
-// it closes. Connections beyond the backlog that arrive while the loop is busy
-// are refused at once (see the README for what a refused client sees). Ctrl-C
-// closes the listener, which ends the pending accept with WSAEINTR; --count N
-// stops after N connections (used by the tests).
+// Each connection is served concurrently: whatever it sends comes back until it
+// closes. Connections beyond the backlog that arrive while the loop is busy are
+// refused at once (see the README for what a refused client sees). A live line
+// shows the listener's counters. Ctrl-C closes the listener, which ends the
+// pending accept with WSAEINTR, waits for open sessions and cleans up; --count N
+// stops after N connections. With --transport memory there is no OS socket:
+// an in-process client connects every 100 ms so that there is traffic to see.
 
 import { parseArgs } from "node:util";
 import {
@@ -14,11 +16,15 @@ import {
   AF_INET,
   bind,
   closesocket,
+  configure,
+  connect,
   getsockname,
   listen,
   MAKEWORD,
+  MemoryTransport,
   recv,
   send,
+  sharedProvider,
   SOCK_STREAM,
   type SockAddr,
   type SOCKET,
@@ -31,7 +37,22 @@ import {
   WSAStartup,
 } from "../mod.ts";
 
-async function serve(client: SOCKET, peer: string): Promise<void> {
+const HELP = `echo server with Winsock listen/accept semantics
+
+  deno task serve [options]
+
+  --port N          port on 127.0.0.1 (default 27015; 0 picks a free one)
+  --backlog N       the accept queue's length (default 16; SOMAXCONN = 2147483647)
+  --transport T     tcp (default) or memory (in-process, with a built-in client)
+  --count N         stop after N connections
+  --quiet           no per-connection lines
+  --help            this text
+
+Ctrl-C stops it cleanly.`;
+
+const encoder = new TextEncoder();
+
+async function serve(client: SOCKET, peer: string, quiet: boolean): Promise<void> {
   const buf = new Uint8Array(16 * 1024);
   let total = 0;
   try {
@@ -42,25 +63,54 @@ async function serve(client: SOCKET, peer: string): Promise<void> {
       total += n;
     }
   } catch (error) {
-    console.error(`${peer}: ${(error as WinsockError).wsaName ?? error}`);
+    if (!quiet) console.error(`\n${peer}: ${(error as WinsockError).wsaName ?? error}`);
   } finally {
     closesocket(client);
-    console.log(`${peer}: echoed ${total} bytes, closed`);
+    if (!quiet) console.log(`\n${peer}: echoed ${total} bytes, closed`);
   }
 }
 
+/** With the memory transport: a client that connects, says hello and leaves, every 100 ms. */
+function startLocalClient(name: SockAddr): () => void {
+  const timer = setInterval(async () => {
+    const s = socket(AF_INET, SOCK_STREAM, 0);
+    try {
+      await connect(s, name);
+      await send(s, encoder.encode("hello"));
+      await recv(s, new Uint8Array(16));
+    } catch {
+      // refused or closed: counted by the listener
+    } finally {
+      closesocket(s);
+    }
+  }, 100);
+  return () => clearInterval(timer);
+}
+
 async function main(): Promise<number> {
-  const args = parseArgs({
+  const { values } = parseArgs({
     args: Deno.args,
     options: {
       port: { type: "string", default: "27015" },
       backlog: { type: "string", default: "16" },
+      transport: { type: "string", default: "tcp" },
       count: { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
     },
   });
-  const port = Number(args.values.port);
-  const backlog = Number(args.values.backlog);
-  const limit = args.values.count === undefined ? Infinity : Number(args.values.count);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = Number(values.port);
+  const backlog = Number(values.backlog);
+  const limit = values.count === undefined ? Infinity : Number(values.count);
+  if (values.transport !== "tcp" && values.transport !== "memory") {
+    console.error(`--transport must be tcp or memory\n\n${HELP}`);
+    return 2;
+  }
+  if (values.transport === "memory") configure({ transport: new MemoryTransport() });
 
   if (WSAStartup(MAKEWORD(2, 2)) !== 0) return 1;
   const listener = socket(AF_INET, SOCK_STREAM, 0);
@@ -76,23 +126,52 @@ async function main(): Promise<number> {
   }
   const name = {} as SockAddr;
   getsockname(listener, name);
-  console.log(`echo server listening on ${name.address}:${name.port}, backlog ${backlog}`);
+  console.log(
+    `echo server on ${values.transport} ${name.address}:${name.port}, backlog ${backlog}; Ctrl-C stops it`,
+  );
+
+  // The live stats line: the listener's counters from the provider.
+  const live = Deno.stdout.isTerminal();
+  let open = 0;
+  const showStats = () => {
+    const s = sharedProvider().stats(listener);
+    if (!s) return;
+    const line = `queued ${s.queued}/${s.backlog}  admitted ${s.admitted}  accepted ${s.accepted}  ` +
+      `refused ${s.refused}  high-water ${s.highWater}  open ${open}`;
+    if (live) Deno.stdout.writeSync(encoder.encode(`\r${line}   `));
+    else console.log(line);
+  };
+  const ticker = setInterval(showStats, live ? 250 : 5000);
+  const stopClient = values.transport === "memory" ? startLocalClient(name) : () => {};
 
   const stop = () => closesocket(listener);
   Deno.addSignalListener("SIGINT", stop);
-  const sessions: Promise<void>[] = [];
+  const sessions = new Set<Promise<void>>();
   try {
     for (let served = 0; served < limit; served++) {
       const peer = {} as SockAddr;
       const client = await accept(listener, peer);
-      sessions.push(serve(client, `${peer.address}:${peer.port}`));
+      open++;
+      const session = serve(
+        client,
+        `${peer.address}:${peer.port}`,
+        values.quiet || values.transport === "memory",
+      )
+        .finally(() => {
+          open--;
+          sessions.delete(session);
+        });
+      sessions.add(session);
     }
   } catch (error) {
     if (!(error instanceof WinsockError && error.code === WSAEINTR)) throw error;
-    console.log("listener closed");
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
+    stopClient();
+    clearInterval(ticker);
   }
+  showStats();
+  console.log(`\nlistener closed; waiting for ${sessions.size} open session(s)`);
   await Promise.all(sessions);
   WSACleanup();
   return 0;

@@ -17,6 +17,11 @@ export class LocalPeers {
   #waiting = new Map<string, (admitted: boolean) => void>();
   #inFlight = 0;
 
+  /** Whether any in-process connect is in flight (else decisions need not be announced). */
+  get active(): boolean {
+    return this.#inFlight > 0 || this.#waiting.size > 0;
+  }
+
   /** A connect toward a local listener has started; pair with `end()`. */
   begin(): void {
     this.#inFlight++;

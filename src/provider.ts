@@ -36,6 +36,7 @@ import { HandleTable } from "./handles.ts";
 import { LocalPeers } from "./local_peers.ts";
 import {
   addrKey,
+  canonicalAddress,
   checkOutParam,
   checkSockAddr,
   fillSockAddr,
@@ -48,7 +49,7 @@ import type { Endpoint, StreamConn, Transport } from "./transport.ts";
 
 /** How a provider is set up. Every field has a documented default. */
 export interface ProviderOptions {
-  /** The network: `new TcpTransport()` (default) or an in-memory one. */
+  /** The network: `new TcpTransport()` (default) or `new MemoryTransport()` (in process, no OS sockets). */
   transport?: Transport;
   /** Size of the socket table: the most descriptors open at once. Default 16384. */
   maxSockets?: number;
@@ -259,8 +260,11 @@ export class Provider {
     this.#records.delete(s);
     const handedBack = this.#core.close(s);
     for (let i = 0; i < handedBack; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
-    const interrupted = new WinsockError(WSA.WSAEINTR, "the socket was closed");
-    for (const waiter of rec.waiters.splice(0)) waiter.reject(interrupted);
+    if (rec.waiters.length > 0) {
+      // Made only when needed: building an Error (its stack) is a real cost on every close.
+      const interrupted = new WinsockError(WSA.WSAEINTR, "the socket was closed");
+      for (const waiter of rec.waiters.splice(0)) waiter.reject(interrupted);
+    }
     rec.endpoint?.close();
     rec.conn?.close();
     rec.connecting?.abort();
@@ -642,7 +646,7 @@ export class Provider {
   #arrive(s: number, rec: SocketRecord, conn: StreamConn): void {
     const handle = this.#pending.add({ conn, admittedAt: performance.now() });
     const admitted = this.#core.admit(s, handle);
-    this.#peers.announce(addrKey(conn.remote), admitted === 0);
+    if (this.#peers.active) this.#peers.announce(addrKey(conn.remote), admitted === 0);
     if (admitted === 0) {
       this.#serveWaiters(s, rec);
       return;
@@ -698,18 +702,25 @@ export class Provider {
     for (const waiter of rec.waiters.splice(0)) waiter.reject(rec.failure);
   }
 
-  /** The socket of this provider whose address `to` reaches, if any: is it listening, is it committing. */
+  /**
+   * The socket of this provider whose address `to` reaches, if any (same family
+   * and port; the exact address before a wildcard): is it listening, is it
+   * committing.
+   */
   #localTarget(to: SockAddr): { listening: boolean; committing?: Promise<void> } | undefined {
+    const address = canonicalAddress(to.address);
+    let wildcard: { listening: boolean; committing?: Promise<void> } | undefined;
     for (const [s, rec] of this.#records) {
       const local = rec.endpoint?.local;
-      if (local && local.port === to.port && (local.address === to.address || isWildcard(local.address))) {
-        return {
-          listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
-          committing: rec.committing,
-        };
-      }
+      if (!local || local.port !== to.port || local.family !== to.family) continue;
+      const target = {
+        listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
+        committing: rec.committing,
+      };
+      if (canonicalAddress(local.address) === address) return target;
+      if (isWildcard(local.address) && !wildcard?.listening) wildcard = target;
     }
-    return undefined;
+    return wildcard;
   }
 
   #io(

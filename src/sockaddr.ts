@@ -36,6 +36,14 @@ export function isIPv6(address: string): boolean {
   }
 }
 
+/**
+ * An IP literal in its one canonical spelling ("::1" for "0:0:0:0:0:0:0:1";
+ * IPv4 literals are already canonical), so addresses compare as strings.
+ */
+export function canonicalAddress(address: string): string {
+  return isIPv6(address) ? new URL(`http://[${address}]/`).hostname.slice(1, -1) : address;
+}
+
 /** The family of an IP literal, or 0 when it is not one. */
 export function familyOf(address: string): number {
   return isIPv4(address) ? AF_INET : isIPv6(address) ? AF_INET6 : 0;
@@ -90,7 +98,10 @@ export function fillSockAddr(out: SockAddr | undefined | null, from: SockAddr): 
 
 /** A Deno network address as a SockAddr. */
 export function fromDenoAddr(addr: Deno.NetAddr): SockAddr {
-  const address = addr.hostname.replace(/^\[|\]$/g, "");
+  const hostname = addr.hostname;
+  // The common case first (once per accepted connection): an IPv4 literal as it is.
+  if (!hostname.includes(":")) return { family: AF_INET, address: hostname, port: addr.port };
+  const address = hostname.replace(/^\[|\]$/g, "");
   return { family: familyOf(address) || AF_INET, address, port: addr.port };
 }
 
