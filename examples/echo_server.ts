@@ -144,7 +144,10 @@ async function main(): Promise<number> {
   const ticker = setInterval(showStats, live ? 250 : 5000);
   const stopClient = values.transport === "memory" ? startLocalClient(name) : () => {};
 
-  const stop = () => closesocket(listener);
+  const stop = () => {
+    showStats(); // the final counters, while the listener still has them
+    closesocket(listener);
+  };
   Deno.addSignalListener("SIGINT", stop);
   const sessions = new Set<Promise<void>>();
   try {
@@ -170,7 +173,7 @@ async function main(): Promise<number> {
     stopClient();
     clearInterval(ticker);
   }
-  showStats();
+  if (Number.isFinite(limit)) stop(); // --count reached: close the listener the same way
   console.log(`\nlistener closed; waiting for ${sessions.size} open session(s)`);
   await Promise.all(sessions);
   WSACleanup();

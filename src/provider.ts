@@ -136,8 +136,11 @@ interface SocketRecord {
   /** A listener's address commit still in progress (TCP swaps its reservation asynchronously). */
   committing?: Promise<void>;
   connecting?: AbortController;
-  reads: Promise<unknown>;
-  writes: Promise<unknown>;
+  /** The last read (write) started, and how many are unfinished: each waits for the one before. */
+  reads: Promise<number> | undefined;
+  writes: Promise<number> | undefined;
+  readsPending: number;
+  writesPending: number;
   closed: boolean;
 }
 
@@ -685,12 +688,14 @@ export class Provider {
     const { conn, admittedAt } = pending;
     this.#records.set(
       d,
-      newRecord(listener.af, SOCK_STREAM, listener.protocol, listener.owner, {
-        local: conn.local,
-        remote: conn.remote,
+      newRecord(
+        listener.af,
+        SOCK_STREAM,
+        listener.protocol,
+        listener.owner,
         conn,
-        queuedMs: performance.now() - admittedAt,
-      }),
+        performance.now() - admittedAt,
+      ),
     );
     fillSockAddr(addr, conn.remote);
     return d;
@@ -739,15 +744,24 @@ export class Provider {
     if (rec.failure) return Promise.reject(rec.failure);
     const conn = rec.conn;
     if (!conn) return reject(WSA.WSAENOTCONN);
-    const run = rec[lane].then(() => {
-      if (rec.closed) throw new WinsockError(WSA.WSAEINTR, "the socket was closed");
-      return op(conn);
-    }).catch((error) => {
+    const pending = lane === "reads" ? "readsPending" : "writesPending";
+    const start = (): Promise<number> =>
+      rec.closed ? reject(WSA.WSAEINTR, "the socket was closed") : op(conn);
+    const done = (n: number): number => {
+      rec[pending]--;
+      return n;
+    };
+    const fail = (error: unknown): never => {
+      rec[pending]--;
       throw rec.closed
         ? new WinsockError(WSA.WSAEINTR, "the socket was closed", { cause: error })
         : toWinsockError(error, WSA.WSAECONNRESET);
-    });
-    rec[lane] = run.catch(() => {});
+    };
+    // Idle lane (the common case): start at once; else after the one before, whatever its outcome.
+    const previous = rec[pending] === 0 ? undefined : rec[lane];
+    const run = (previous ? previous.then(start, start) : start()).then(done, fail);
+    rec[pending]++;
+    rec[lane] = run;
     return run;
   }
 }
@@ -757,18 +771,29 @@ function newRecord(
   type: number,
   protocol: number,
   owner: string,
-  fields: Partial<SocketRecord> = {},
+  conn?: StreamConn,
+  queuedMs?: number,
 ): SocketRecord {
+  // Every field written, in one order: one object shape for every record.
   return {
     af,
     type,
     protocol,
     owner,
+    local: conn?.local,
+    remote: conn?.remote,
+    endpoint: undefined,
+    conn,
+    queuedMs,
     waiters: [],
-    reads: Promise.resolve(),
-    writes: Promise.resolve(),
+    failure: undefined,
+    committing: undefined,
+    connecting: undefined,
+    reads: undefined,
+    writes: undefined,
+    readsPending: 0,
+    writesPending: 0,
     closed: false,
-    ...fields,
   };
 }
 

@@ -38,3 +38,63 @@ Deno.test("examples/listen.ts reports WSAEADDRINUSE and exits 1 when port 27015 
     holder.close();
   }
 });
+
+/** Runs an example with `args`; resolves its exit code and output. */
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code, out: decoder.decode(stdout) + decoder.decode(stderr) };
+}
+
+Deno.test("the demo reports every offered connection as admitted or refused, in both rounds", async () => {
+  const { code, out } = await run([
+    "run",
+    "--allow-net",
+    "--allow-run",
+    "--allow-read",
+    "examples/demo.ts",
+    ...["--backlog", "4", "--clients", "20", "--work-ms", "5"],
+  ]);
+  is(code, 0, out);
+  const sums = [...out.matchAll(/admitted\s+(\d+)\s+refused (\d+)\s+\(sum (\d+)\)/g)];
+  is(sums.length, 2, out);
+  for (const [, admitted, refused, sum] of sums) {
+    is(Number(admitted) + Number(refused), 20);
+    is(Number(sum), 20);
+    is(Number(admitted) >= 4, true);
+  }
+  is(/accept latency \(time queued\)\s+p50 [\d.]+ ms\s+p99 [\d.]+ ms/.test(out), true, out);
+});
+
+Deno.test("the echo server echoes, shows its counters and stops after --count connections", async () => {
+  const server = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "examples/echo_server.ts", "--port", "0", "--count", "2"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!/127\.0\.0\.1:(\d+)/.test(out)) out += (await reader.read()).value ?? "";
+  const port = Number(out.match(/127\.0\.0\.1:(\d+)/)![1]);
+  for (const word of ["one", "two"]) {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode(word));
+    const buf = new Uint8Array(8);
+    const n = await conn.read(buf);
+    is(new TextDecoder().decode(buf.subarray(0, n ?? 0)), word);
+    conn.close();
+  }
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) out += chunk.value;
+  const { code } = await server.status;
+  await server.stderr.cancel();
+  is(code, 0, out);
+  is(/admitted 2\s+accepted 2\s+refused 0/.test(out), true, out);
+});
