@@ -44,7 +44,7 @@ export {
 } from "./src/winsock.ts";
 export type { WSADATA } from "./src/winsock.ts";
 export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/spi.ts";
-export { configure, sharedProvider } from "./src/runtime.ts";
+export { configure, providerFor, sharedProvider } from "./src/runtime.ts";
 export { Connection, Listener, type ListenOptions } from "./src/listener.ts";
 export { listen } from "./src/listen.ts";
 export {

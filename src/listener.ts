@@ -11,7 +11,8 @@ import { AF_INET, AF_INET6, SOMAXCONN } from "./constants.ts";
 import { Profile } from "./core_abi.ts";
 import { WinsockError, WSA } from "./errors.ts";
 import type { ListenerStats, Provider } from "./provider.ts";
-import { sharedProvider } from "./runtime.ts";
+import { providerFor, sharedProvider } from "./runtime.ts";
+import type { Transport } from "./transport.ts";
 import { familyOf, type SockAddr } from "./sockaddr.ts";
 
 /** Options of {@link listen}. */
@@ -29,7 +30,12 @@ export interface ListenOptions {
   osBacklog?: number;
   /** Closes the listener when aborted (iteration then ends). */
   signal?: AbortSignal;
-  /** The provider to use; default the process-wide one (see `configure`). */
+  /**
+   * The network: "tcp", "memory" (one in-process network) or a Transport. Default:
+   * the process-wide provider's (see `configure`), shared with the Winsock calls.
+   */
+  transport?: "tcp" | "memory" | Transport;
+  /** The provider to use (takes precedence over `transport`). */
   provider?: Provider;
 }
 
@@ -243,7 +249,8 @@ export function listen(options: ListenOptions = {}): Listener {
   if (osBacklog !== undefined && (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535)) {
     throw new RangeError("osBacklog must be an integer in [1, 65535]");
   }
-  const provider = options.provider ?? sharedProvider();
+  const provider = options.provider ??
+    (options.transport ? providerFor(options.transport) : sharedProvider());
   const address = hostname === "localhost" ? "127.0.0.1" : hostname;
   const family = familyOf(address);
   if (family === 0) {

@@ -13,7 +13,7 @@ import {
   WSACleanup,
   WSAStartup,
 } from "../mod.ts";
-import { sharedProvider } from "../src/runtime.ts";
+import { providerFor, sharedProvider } from "../src/runtime.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -132,4 +132,20 @@ Deno.test("listen() on a port in use throws WSAEADDRINUSE and leaks nothing", as
     (e: WinsockError) => e.code === 10048,
   );
   is(sharedProvider().openSockets(), 1);
+});
+
+Deno.test("listen({ transport: 'memory' }) listens on the in-process network, with the same semantics", async () => {
+  await using listener = listen({ hostname: "127.0.0.1", backlog: 1, transport: "memory" });
+  const provider = providerFor("memory");
+  const a = provider.socket(2, 1, 0, "test");
+  const b = provider.socket(2, 1, 0, "test");
+  await provider.connect(a, listener.addr);
+  await rejects(provider.connect(b, listener.addr), (e: WinsockError) => e.code === 10061);
+  const conn = await listener.accept();
+  is(conn.remoteAddr.address, "127.0.0.1");
+  conn.close();
+  provider.closesocket(a);
+  provider.closesocket(b);
+  is(provider.transport.name, "memory");
+  is(sharedProvider().openSockets(), 0); // the TCP provider was not touched
 });
