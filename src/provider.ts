@@ -17,7 +17,7 @@
  */
 
 import { instantiateCore } from "./core.ts";
-import { type CoreOps, Profile, SocketState, SocketType, StatField } from "./core_abi.ts";
+import { type CoreOps, type Profile, SocketState, StatField } from "./core_abi.ts";
 import {
   AF_INET,
   AF_INET6,
@@ -812,5 +812,3 @@ export function toBacklog(backlog: number): number {
   if (backlog <= -(2 ** 31)) return -(2 ** 31);
   return Math.trunc(backlog);
 }
-
-export { Profile, SocketType };
