@@ -146,6 +146,11 @@ interface SocketRecord {
 
 const DEFAULTS = { maxSockets: 16384, queueSlots: 1 << 17, connectTimeoutMs: 21_000, osBacklog: 4096 };
 
+/** Socket state names by number ("listening", ...), as `stateOf` reports them. */
+const STATE_NAMES: readonly string[] = Object.entries(SocketState)
+  .sort(([, a], [, b]) => a - b)
+  .map(([name]) => name.toLowerCase());
+
 function isOsBacklog(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
 }
@@ -609,8 +614,7 @@ export class Provider {
   /** The socket's state name in the core ("listening", ...), or undefined when it is not a socket. */
   stateOf(s: number): string | undefined {
     if (!this.#records.has(s)) return undefined;
-    const state = this.#core.stat(s, StatField.State);
-    return Object.entries(SocketState).find(([, v]) => v === state)?.[0].toLowerCase();
+    return STATE_NAMES[this.#core.stat(s, StatField.State)];
   }
 
   /**
