@@ -13,30 +13,12 @@ import { CORE_WASM_BASE64 } from "../build/acceptq_wasm.ts";
 import { decodeBase64 } from "./base64.ts";
 import type { CoreOps } from "./core_abi.ts";
 
-/** The raw exports of the core module (see assembly/index.ts). */
-export interface CoreExports {
+/** The raw exports of the core module (see assembly/index.ts): the operations plus the memory layout. */
+export interface CoreExports extends Omit<CoreOps, "io"> {
   memory: WebAssembly.Memory;
-  init(tableCapacity: number, queueSlots: number): number;
-  configure(profile: number, minBacklog: number, maxBacklog: number): number;
-  socket(type: number): number;
-  bind(s: number): number;
-  beginConnect(s: number): number;
-  endConnect(s: number, ok: number): number;
-  setNonBlocking(s: number, on: number): number;
-  close(s: number): number;
-  listen(s: number, backlog: number, profile: number): number;
-  admit(s: number, handle: number): number;
-  take(s: number): number;
-  takenHandle(): number;
-  admitMany(s: number, n: number): number;
-  takeMany(s: number, max: number): number;
-  closeMany(n: number): number;
   ioOffset(): number;
   ioSlots(): number;
-  handback(i: number): number;
   handbackOffset(): number;
-  stat(s: number, field: number): number;
-  freeDescriptors(): number;
 }
 
 /** The core as `CoreOps`, plus the module's memory (for tests that watch its size). */

@@ -98,6 +98,21 @@ function finish(irp: IRP, status: number, information: unknown = null): number {
   return status;
 }
 
+/** Runs a synchronous provider call on `socket` and completes `irp` with its status at once. */
+function completeNow(socket: WSK_SOCKET, irp: IRP | undefined, call: (s: number) => number): number {
+  const s = descriptorOf(socket);
+  const used = begin(irp);
+  if (!used) return NTSTATUS.STATUS_INVALID_PARAMETER;
+  let result: number;
+  try {
+    result = call(s);
+  } catch (error) {
+    used.complete(NTSTATUS.STATUS_INVALID_PARAMETER); // a TypeError: the IRP still completes
+    throw error;
+  }
+  return finish(used, result < 0 ? ntstatusOf(-result) : NTSTATUS.STATUS_SUCCESS);
+}
+
 function statusOf(error: unknown): number {
   if (error instanceof WinsockError) return ntstatusOf(error.code);
   throw error; // a TypeError or a bug: not an I/O status
@@ -161,11 +176,7 @@ export function WskSocket(addressFamily: number, socketType: number, protocol: n
  * ```
  */
 export function WskBind(socket: WSK_SOCKET, localAddress: SockAddr, irp?: IRP): number {
-  const s = descriptorOf(socket);
-  const used = begin(irp);
-  if (!used) return NTSTATUS.STATUS_INVALID_PARAMETER;
-  const result = provider().bind(s, localAddress);
-  return finish(used, result < 0 ? ntstatusOf(-result) : NTSTATUS.STATUS_SUCCESS);
+  return completeNow(socket, irp, (s) => provider().bind(s, localAddress));
 }
 
 /**
@@ -314,11 +325,7 @@ export function WskReceive(socket: WSK_SOCKET, buffer: Uint8Array, irp?: IRP): n
  * ```
  */
 export function WskGetLocalAddress(socket: WSK_SOCKET, localAddress: SockAddr, irp?: IRP): number {
-  const s = descriptorOf(socket);
-  const used = begin(irp);
-  if (!used) return NTSTATUS.STATUS_INVALID_PARAMETER;
-  const result = provider().getsockname(s, localAddress);
-  return finish(used, result < 0 ? ntstatusOf(-result) : NTSTATUS.STATUS_SUCCESS);
+  return completeNow(socket, irp, (s) => provider().getsockname(s, localAddress));
 }
 
 /**
@@ -336,11 +343,7 @@ export function WskGetLocalAddress(socket: WSK_SOCKET, localAddress: SockAddr, i
  * ```
  */
 export function WskCloseSocket(socket: WSK_SOCKET, irp?: IRP): number {
-  const s = descriptorOf(socket);
-  const used = begin(irp);
-  if (!used) return NTSTATUS.STATUS_INVALID_PARAMETER;
-  const result = provider().closesocket(s);
-  return finish(used, result < 0 ? ntstatusOf(-result) : NTSTATUS.STATUS_SUCCESS);
+  return completeNow(socket, irp, (s) => provider().closesocket(s));
 }
 
 const DISPATCH: WSK_PROVIDER_STREAM_DISPATCH = Object.freeze({

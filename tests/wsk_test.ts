@@ -268,5 +268,9 @@ Deno.test("WSK calls reject objects that are not WSK sockets or IRPs with TypeEr
   throws(() => WskAccept(wskSocket(), undefined as unknown as IRP), TypeError);
   throws(() => WskSocket(AF_INET, SOCK_STREAM, 0, undefined as unknown as IRP), TypeError);
   throws(() => WskSocket("2" as unknown as number, SOCK_STREAM, 0, new IRP()), TypeError);
+  const irp = new IRP();
+  throws(() => WskBind(wskSocket(), "127.0.0.1:80" as unknown as SockAddr, irp), TypeError);
+  is(irp.pending, false); // the IRP completed all the same
+  is(irp.status, NTSTATUS.STATUS_INVALID_PARAMETER);
   sharedProvider().closeAll();
 });
