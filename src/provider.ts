@@ -44,116 +44,18 @@ import {
   type SockAddr,
   SOCKADDR_FIELDS,
 } from "./sockaddr.ts";
+import {
+  isOsBacklog,
+  type ListenerStats,
+  PROVIDER_DEFAULTS,
+  type ProviderOptions,
+  type SocketInfo,
+} from "./provider_options.ts";
+import { newRecord, type Pending, type SocketRecord, STATE_NAMES, type Waiter } from "./socket_record.ts";
 import { TcpTransport } from "./tcp_transport.ts";
 import type { Endpoint, StreamConn, Transport } from "./transport.ts";
 
-/** How a provider is set up. Every field has a documented default. */
-export interface ProviderOptions {
-  /** The network: `new TcpTransport()` (default) or `new MemoryTransport()` (in process, no OS sockets). */
-  transport?: Transport;
-  /** Size of the socket table: the most descriptors open at once. Default 16384. */
-  maxSockets?: number;
-  /** Ring slots shared by all listeners' queues. Default 131072 (two SOMAXCONN_HINT(65535) listeners). */
-  queueSlots?: number;
-  /** Legal backlog range per profile, [min, max]: defaults Winsock 2 and SPI [1, 512], Winsock 1.1 [1, 5]. */
-  backlogRange?: Partial<Record<Profile, readonly [number, number]>>;
-  /** How long `connect` waits before WSAETIMEDOUT. Default 21000 ms (Windows' default SYN retries). */
-  connectTimeoutMs?: number;
-  /**
-   * The OS accept queue (Deno.listen's tcpBacklog) in front of acceptq's: an
-   * integer in [1, 65535], or "backlog" for each listener's clamped backlog.
-   * Default 4096. The OS queue is a second queue: when a burst outruns it,
-   * Linux drops SYNs and those clients are decided only after their retries
-   * (1 s, 3 s, 7 s, ...; measured: up to 45 s for a burst of 200 at backlog 8).
-   * A deep one lets the accept pump see every connection at once and refuse the
-   * excess within milliseconds; admission still follows the backlog exactly.
-   */
-  osBacklog?: number | "backlog";
-  /** The core implementation; tests pass the debug build or the model. Default: the release core. */
-  core?: CoreOps;
-}
-
-/** What `Provider.describe` reports about a socket. */
-export interface SocketInfo {
-  /** AF_INET or AF_INET6. */
-  af: number;
-  /** SOCK_STREAM or SOCK_DGRAM. */
-  type: number;
-  /** The local address, once bound or connected. */
-  local?: SockAddr;
-  /** The peer, once connected or accepted. */
-  remote?: SockAddr;
-  /** For an accepted socket: how long its connection waited in the queue, in ms. */
-  queuedMs?: number;
-}
-
-/** A listener's counters (SPEC 4.3). */
-export interface ListenerStats {
-  /** The effective backlog after clamping. */
-  backlog: number;
-  /** Connections admitted and not yet accepted. */
-  queued: number;
-  /** Connections admitted to the queue since listen. */
-  admitted: number;
-  /** Connections handed to accept. */
-  accepted: number;
-  /** Connections refused because the queue was full. */
-  refused: number;
-  /** Queued connections reset by a re-listen that lowered the backlog. */
-  dropped: number;
-  /** The most connections ever queued at once. */
-  highWater: number;
-}
-
-/** A connection the core has queued, and when it was admitted (performance.now()). */
-interface Pending {
-  conn: StreamConn;
-  admittedAt: number;
-}
-
-interface Waiter {
-  resolve(s: number): void;
-  reject(error: unknown): void;
-  addr: SockAddr | null | undefined;
-}
-
-/** What the provider knows of a descriptor beyond the core's table entry. */
-interface SocketRecord {
-  readonly af: number;
-  readonly type: number;
-  readonly protocol: number;
-  /** The face that created it; WSACleanup closes only its own. */
-  readonly owner: string;
-  local?: SockAddr;
-  remote?: SockAddr;
-  endpoint?: Endpoint;
-  conn?: StreamConn;
-  /** For an accepted socket: how long its connection waited in the queue, in ms. */
-  queuedMs?: number;
-  waiters: Waiter[];
-  /** Set when the socket can no longer work (its address was lost, its endpoint died, shutdown). */
-  failure?: WinsockError;
-  /** A listener's address commit still in progress (TCP swaps its reservation asynchronously). */
-  committing?: Promise<void>;
-  connecting?: AbortController;
-  /** The last read (write) started, and how many are unfinished: each waits for the one before. */
-  reads: Promise<number> | undefined;
-  writes: Promise<number> | undefined;
-  readsPending: number;
-  writesPending: number;
-  closed: boolean;
-}
-
-const DEFAULTS = { maxSockets: 16384, queueSlots: 1 << 17, connectTimeoutMs: 21_000, osBacklog: 4096 };
-
-/** Socket state names by number ("listening", ...), as `stateOf` reports them. */
-const STATE_NAMES: readonly string[] = Object.entries(SocketState)
-  .sort(([, a], [, b]) => a - b)
-  .map(([name]) => name.toLowerCase());
-
-function isOsBacklog(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
-}
+export type { ListenerStats, ProviderOptions, SocketInfo };
 
 /**
  * The service provider. Most code uses it through a face (the Winsock calls,
@@ -184,8 +86,8 @@ export class Provider {
   constructor(options: ProviderOptions = {}) {
     this.transport = options.transport ?? new TcpTransport();
     this.#core = options.core ?? instantiateCore();
-    const maxSockets = options.maxSockets ?? DEFAULTS.maxSockets;
-    const queueSlots = options.queueSlots ?? DEFAULTS.queueSlots;
+    const maxSockets = options.maxSockets ?? PROVIDER_DEFAULTS.maxSockets;
+    const queueSlots = options.queueSlots ?? PROVIDER_DEFAULTS.queueSlots;
     const init = this.#core.init(maxSockets, queueSlots);
     if (init !== 0 || !Number.isInteger(maxSockets) || !Number.isInteger(queueSlots)) {
       throw new RangeError(`maxSockets must be in [1, 2^20] and queueSlots in [1, 2^24] (integers)`);
@@ -196,11 +98,11 @@ export class Provider {
       }
     }
     this.#capacity = maxSockets;
-    this.#osBacklog = options.osBacklog ?? DEFAULTS.osBacklog;
+    this.#osBacklog = options.osBacklog ?? PROVIDER_DEFAULTS.osBacklog;
     if (this.#osBacklog !== "backlog" && !isOsBacklog(this.#osBacklog)) {
       throw new RangeError('osBacklog must be an integer in [1, 65535] or "backlog"');
     }
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs;
     if (!(this.#connectTimeoutMs > 0)) throw new RangeError("connectTimeoutMs must be > 0");
   }
 
@@ -768,37 +670,6 @@ export class Provider {
     rec[lane] = run;
     return run;
   }
-}
-
-function newRecord(
-  af: number,
-  type: number,
-  protocol: number,
-  owner: string,
-  conn?: StreamConn,
-  queuedMs?: number,
-): SocketRecord {
-  // Every field written, in one order: one object shape for every record.
-  return {
-    af,
-    type,
-    protocol,
-    owner,
-    local: conn?.local,
-    remote: conn?.remote,
-    endpoint: undefined,
-    conn,
-    queuedMs,
-    waiters: [],
-    failure: undefined,
-    committing: undefined,
-    connecting: undefined,
-    reads: undefined,
-    writes: undefined,
-    readsPending: 0,
-    writesPending: 0,
-    closed: false,
-  };
 }
 
 function reject(code: number, detail?: string): Promise<never> {
