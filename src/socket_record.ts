@@ -38,7 +38,10 @@ export interface SocketRecord {
   waiters: Waiter[];
   /** Set when the socket can no longer work (its address was lost, its endpoint died, shutdown). */
   failure?: WinsockError;
-  /** A listener's address commit still in progress (TCP swaps its reservation asynchronously). */
+  /**
+   * A listener's address commit still in progress (a transport that commits
+   * later, such as TCP while the port is still being released).
+   */
   committing?: Promise<void>;
   connecting?: AbortController;
   /** The last read (write) started, and how many are unfinished: each waits for the one before. */
