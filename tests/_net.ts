@@ -89,18 +89,31 @@ export function succeeds(result: number, value = 0): void {
   is(WSAGetLastError(), 0, "WSAGetLastError() after a success");
 }
 
-/** Asserts `promise` rejects with a WinsockError of `code`; returns the error. */
-export async function rejectsWith(promise: Promise<unknown>, code: number): Promise<WinsockError> {
+/** Asserts `promise` rejects with a WinsockError of `code` (`what` labels the messages); returns the error. */
+export async function rejectsWith(promise: Promise<unknown>, code: number, what = ""): Promise<WinsockError> {
+  const label = what ? `${what}: ` : "";
   let settled: unknown;
   try {
     settled = await promise;
   } catch (error) {
-    ok(error instanceof WinsockError, `expected a WinsockError, got ${error}`);
-    is(error.wsaName, wsaName(code));
-    is(error.code, code);
+    ok(error instanceof WinsockError, `${label}expected a WinsockError, got ${error}`);
+    is(error.wsaName, wsaName(code), what);
+    is(error.code, code, what);
     return error;
   }
-  throw new Error(`expected ${wsaName(code)}, but the promise resolved with ${settled}`);
+  throw new Error(`${label}expected ${wsaName(code)}, but the promise resolved with ${settled}`);
+}
+
+/**
+ * Whether the promise `start` makes settles before any timer can run: a timer
+ * started just before `start` is called fires first of all timers `start`
+ * might start, and records whether the promise had settled by then.
+ */
+export async function settlesNow(start: () => Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  const before = new Promise<boolean>((resolve) => setTimeout(() => resolve(settled), 0));
+  start().then(() => settled = true, () => settled = true);
+  return await before;
 }
 
 /** Asserts `promise` rejects with a TypeError. */

@@ -5,6 +5,7 @@
 import { deepStrictEqual as eq, ok, strictEqual as is, throws } from "node:assert/strict";
 import { WinsockError, WSA, wsaName } from "../src/errors.ts";
 import { type Endpoint, MemoryTransport, type SockAddr, type StreamConn } from "../src/memory_transport.ts";
+import { rejectsWith, settlesNow } from "./_net.ts";
 
 const V4 = 2;
 const V6 = 23;
@@ -25,31 +26,6 @@ function throwsCode(fn: () => unknown, code: number): void {
     is(wsaName(error.code), wsaName(code));
     return true;
   });
-}
-
-/** Asserts `promise` rejects with a WinsockError of `code`. */
-async function rejectsCode(promise: Promise<unknown>, code: number, what = ""): Promise<void> {
-  let value: unknown;
-  try {
-    value = await promise;
-  } catch (error) {
-    ok(error instanceof WinsockError, `${what}: expected a WinsockError, got ${error}`);
-    is(wsaName(error.code), wsaName(code), what);
-    return;
-  }
-  throw new Error(`${what}: expected ${wsaName(code)}, but the promise resolved with ${value}`);
-}
-
-/**
- * Whether the promise `start` makes settles before any timer can run: a timer
- * started just before `start` is called fires first of all timers `start`
- * might start, and records whether the promise had settled by then.
- */
-async function settlesNow(start: () => Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  const before = new Promise<boolean>((resolve) => setTimeout(() => resolve(settled), 0));
-  start().then(() => settled = true, () => settled = true);
-  return await before;
 }
 
 /** An endpoint bound to `addr` and listening. */
@@ -233,17 +209,17 @@ Deno.test("connect() rejects with WSAECONNREFUSED when nothing listens there, be
     await settlesNow(() => refused = net.connect(v4("127.0.0.1", 80), never)),
     "settled within the same macrotask",
   );
-  await rejectsCode(refused, WSA.WSAECONNREFUSED);
+  await rejectsWith(refused, WSA.WSAECONNREFUSED);
   const e = net.bind(v4("127.0.0.1", 81));
-  await rejectsCode(net.connect(v4("127.0.0.1", 81), never), WSA.WSAECONNREFUSED, "bound, not listening");
+  await rejectsWith(net.connect(v4("127.0.0.1", 81), never), WSA.WSAECONNREFUSED, "bound, not listening");
   is(net.live(), 1, "a refused connect creates nothing");
   is(e.listen(1), undefined);
   const c = await net.connect(v4("127.0.0.1", 81), never);
   const accepted = await e.accept();
-  await rejectsCode(net.connect(v4("127.0.0.2", 81), never), WSA.WSAECONNREFUSED, "another address");
-  await rejectsCode(net.connect(v6("::1", 81), never), WSA.WSAECONNREFUSED, "another family");
+  await rejectsWith(net.connect(v4("127.0.0.2", 81), never), WSA.WSAECONNREFUSED, "another address");
+  await rejectsWith(net.connect(v6("::1", 81), never), WSA.WSAECONNREFUSED, "another family");
   closeAll(c, accepted, e);
-  await rejectsCode(net.connect(v4("127.0.0.1", 81), never), WSA.WSAECONNREFUSED, "a closed endpoint");
+  await rejectsWith(net.connect(v4("127.0.0.1", 81), never), WSA.WSAECONNREFUSED, "a closed endpoint");
   is(net.live(), 0);
 });
 
@@ -288,15 +264,15 @@ Deno.test("connect() reaches a wildcard endpoint, from the family's loopback; an
 Deno.test("connect() to a wildcard address or port 0 fails with WSAEADDRNOTAVAIL; bad input is defined", async () => {
   const net = new MemoryTransport();
   const any = listening(net, v4("0.0.0.0", 9100));
-  await rejectsCode(net.connect(v4("0.0.0.0", 9100), never), WSA.WSAEADDRNOTAVAIL);
-  await rejectsCode(net.connect(v6("::", 9100), never), WSA.WSAEADDRNOTAVAIL);
-  await rejectsCode(net.connect(v4("127.0.0.1", 0), never), WSA.WSAEADDRNOTAVAIL);
-  await rejectsCode(net.connect(v4("224.0.0.1", 9100), never), WSA.WSAEADDRNOTAVAIL);
-  await rejectsCode(net.connect(null as unknown as SockAddr, never), WSA.WSAEFAULT);
-  await rejectsCode(net.connect(v4("127.0.0.1", NaN), never), WSA.WSAEINVAL);
-  await rejectsCode(net.connect(v4("127.0.0.1", 70000), never), WSA.WSAEINVAL);
-  await rejectsCode(net.connect(v4("example.com", 80), never), WSA.WSAEINVAL);
-  await rejectsCode(net.connect({ family: 1, address: "/tmp/x", port: 1 }, never), WSA.WSAEAFNOSUPPORT);
+  await rejectsWith(net.connect(v4("0.0.0.0", 9100), never), WSA.WSAEADDRNOTAVAIL);
+  await rejectsWith(net.connect(v6("::", 9100), never), WSA.WSAEADDRNOTAVAIL);
+  await rejectsWith(net.connect(v4("127.0.0.1", 0), never), WSA.WSAEADDRNOTAVAIL);
+  await rejectsWith(net.connect(v4("224.0.0.1", 9100), never), WSA.WSAEADDRNOTAVAIL);
+  await rejectsWith(net.connect(null as unknown as SockAddr, never), WSA.WSAEFAULT);
+  await rejectsWith(net.connect(v4("127.0.0.1", NaN), never), WSA.WSAEINVAL);
+  await rejectsWith(net.connect(v4("127.0.0.1", 70000), never), WSA.WSAEINVAL);
+  await rejectsWith(net.connect(v4("example.com", 80), never), WSA.WSAEINVAL);
+  await rejectsWith(net.connect({ family: 1, address: "/tmp/x", port: 1 }, never), WSA.WSAEAFNOSUPPORT);
   let typeError: unknown;
   await net.connect(42 as unknown as SockAddr, never).catch((e) => typeError = e);
   ok(typeError instanceof TypeError, "a number is not a SockAddr: TypeError, as a rejection");
@@ -309,7 +285,7 @@ Deno.test("connect() with an aborted signal rejects with WSAETIMEDOUT and delive
   const endpoint = listening(net, v4("127.0.0.1"));
   const abort = new AbortController();
   abort.abort();
-  await rejectsCode(net.connect(endpoint.local, abort.signal), WSA.WSAETIMEDOUT);
+  await rejectsWith(net.connect(endpoint.local, abort.signal), WSA.WSAETIMEDOUT);
   is(net.live(), 1, "only the endpoint");
   endpoint.close();
   is(net.live(), 0);
@@ -320,10 +296,10 @@ Deno.test("connect() fails with WSAENOBUFS at maxConnections; a connection count
   const endpoint = listening(net, v4("127.0.0.1"));
   const c1 = await net.connect(endpoint.local, never);
   const c2 = await net.connect(endpoint.local, never);
-  await rejectsCode(net.connect(endpoint.local, never), WSA.WSAENOBUFS);
+  await rejectsWith(net.connect(endpoint.local, never), WSA.WSAENOBUFS);
   const s1 = await endpoint.accept();
   c1.close();
-  await rejectsCode(net.connect(endpoint.local, never), WSA.WSAENOBUFS, "the server side is still open");
+  await rejectsWith(net.connect(endpoint.local, never), WSA.WSAENOBUFS, "the server side is still open");
   s1.close();
   const c3 = await net.connect(endpoint.local, never);
   closeAll(c2, c3, endpoint); // the two queued server sides are reset by the endpoint
@@ -347,13 +323,13 @@ Deno.test("accept() allows one call in flight: a second concurrent call fails wi
   const net = new MemoryTransport();
   const endpoint = listening(net, v4("127.0.0.1"));
   const first = endpoint.accept();
-  await rejectsCode(endpoint.accept(), WSA.WSAEINPROGRESS);
+  await rejectsWith(endpoint.accept(), WSA.WSAEINPROGRESS);
   const client = await net.connect(endpoint.local, never);
   const server = await first; // the first call was not disturbed
   eq(server.remote, client.local);
   const next = endpoint.accept(); // once it resolved, another may wait
   endpoint.close();
-  await rejectsCode(next, WSA.WSAEINTR);
+  await rejectsWith(next, WSA.WSAEINTR);
   closeAll(client, server);
   is(net.live(), 0);
 });
@@ -364,9 +340,9 @@ Deno.test("close() of an endpoint rejects its pending accept and every later one
   const pending = endpoint.accept();
   endpoint.close();
   endpoint.close(); // idempotent
-  await rejectsCode(pending, WSA.WSAEINTR);
-  await rejectsCode(endpoint.accept(), WSA.WSAEINTR);
-  await rejectsCode(Promise.resolve(endpoint.listen(5)), WSA.WSAEINTR);
+  await rejectsWith(pending, WSA.WSAEINTR);
+  await rejectsWith(endpoint.accept(), WSA.WSAEINTR);
+  await rejectsWith(Promise.resolve(endpoint.listen(5)), WSA.WSAEINTR);
   is(net.live(), 0);
 });
 
@@ -380,9 +356,9 @@ Deno.test("close() of an endpoint resets the arrived connections nobody accepted
   const waiting = queued[1].read(new Uint8Array(4));
   is(net.live(), 1 + 2 + 4, "the endpoint, the accepted pair, the two queued pairs");
   endpoint.close();
-  await rejectsCode(waiting, WSA.WSAECONNRESET);
-  await rejectsCode(queued[0].read(new Uint8Array(4)), WSA.WSAECONNRESET);
-  await rejectsCode(queued[0].write(new Uint8Array(1)), WSA.WSAECONNRESET);
+  await rejectsWith(waiting, WSA.WSAECONNRESET);
+  await rejectsWith(queued[0].read(new Uint8Array(4)), WSA.WSAECONNRESET);
+  await rejectsWith(queued[0].write(new Uint8Array(1)), WSA.WSAECONNRESET);
   await accepted.write(new Uint8Array([9]));
   eq(await server.read(new Uint8Array(4)), 1, "the accepted connection is not affected");
   is(net.live(), 4, "the accepted pair and the two reset clients, until they close");
@@ -397,7 +373,7 @@ Deno.test("listen() is done at once for a backlog in [1, 65535] and rejects anyt
   for (const backlog of [0, -1, 65536, 1.5, NaN, Infinity, "5" as unknown as number]) {
     const listening = endpoint.listen(backlog);
     ok(listening instanceof Promise, `listen(${backlog}) reports through a promise`);
-    await rejectsCode(listening, WSA.WSAEINVAL, `listen(${backlog})`);
+    await rejectsWith(listening, WSA.WSAEINVAL, `listen(${backlog})`);
   }
   endpoint.close();
   is(net.live(), 0);
@@ -510,7 +486,7 @@ Deno.test("close() is an orderly end: the peer reads what was buffered, then nul
   is(await client.read(buf), 2, "the buffered bytes first");
   is(await client.read(buf), null, "then the end of the stream");
   is(await client.read(buf), null, "and again");
-  await rejectsCode(client.write(new Uint8Array(1)), WSA.WSAECONNRESET);
+  await rejectsWith(client.write(new Uint8Array(1)), WSA.WSAECONNRESET);
   const pendingEnd = await pair(net); // a reader waiting when the peer closes reads null
   const endRead = pendingEnd.client.read(buf);
   pendingEnd.server.close();
@@ -525,7 +501,7 @@ Deno.test("close() of the reader fails the peer's write that waits on a full buf
   const writing = client.write(new Uint8Array(100));
   ok(!(await settlesNow(() => writing)));
   server.close();
-  await rejectsCode(writing, WSA.WSAECONNRESET);
+  await rejectsWith(writing, WSA.WSAECONNRESET);
   closeAll(client, endpoint);
   is(net.live(), 0);
 });
@@ -540,11 +516,11 @@ Deno.test("reset() fails the peer's pending and later reads and writes with WSAE
   const clientRead = second.client.read(new Uint8Array(4)); // waits for data
   server.reset();
   second.server.reset();
-  await rejectsCode(clientWrite, WSA.WSAECONNRESET);
-  await rejectsCode(clientRead, WSA.WSAECONNRESET);
-  await rejectsCode(client.read(new Uint8Array(4)), WSA.WSAECONNRESET, "the buffered bytes are gone");
-  await rejectsCode(client.write(new Uint8Array(1)), WSA.WSAECONNRESET);
-  await rejectsCode(second.client.write(new Uint8Array(1)), WSA.WSAECONNRESET);
+  await rejectsWith(clientWrite, WSA.WSAECONNRESET);
+  await rejectsWith(clientRead, WSA.WSAECONNRESET);
+  await rejectsWith(client.read(new Uint8Array(4)), WSA.WSAECONNRESET, "the buffered bytes are gone");
+  await rejectsWith(client.write(new Uint8Array(1)), WSA.WSAECONNRESET);
+  await rejectsWith(second.client.write(new Uint8Array(1)), WSA.WSAECONNRESET);
   closeAll(client, endpoint, second.client, second.endpoint);
   is(net.live(), 0);
 });
@@ -559,16 +535,16 @@ Deno.test("close() and reset() fail this side's own pending read and write with 
     client[how](); // idempotent
     client.close();
     client.reset();
-    await rejectsCode(reading, WSA.WSAEINTR);
-    await rejectsCode(writing, WSA.WSAEINTR);
-    await rejectsCode(client.read(new Uint8Array(4)), WSA.WSAENOTSOCK);
-    await rejectsCode(client.write(new Uint8Array(1)), WSA.WSAENOTSOCK);
+    await rejectsWith(reading, WSA.WSAEINTR);
+    await rejectsWith(writing, WSA.WSAEINTR);
+    await rejectsWith(client.read(new Uint8Array(4)), WSA.WSAENOTSOCK);
+    await rejectsWith(client.write(new Uint8Array(1)), WSA.WSAENOTSOCK);
     const buf = new Uint8Array(8);
     if (how === "close") {
       is(await server.read(buf), 4, "what was buffered before an orderly close is delivered");
       is(await server.read(buf), null);
     } else {
-      await rejectsCode(server.read(buf), WSA.WSAECONNRESET);
+      await rejectsWith(server.read(buf), WSA.WSAECONNRESET);
     }
     closeAll(server, endpoint);
   }
@@ -605,7 +581,7 @@ Deno.test("live() counts open endpoints and unreleased connection sides, and ret
   is(net.live(), 2, "the peer's reset does not release the client side");
   client.close();
   is(net.live(), 1);
-  await rejectsCode(net.connect(v4("127.0.0.1", 1), never), WSA.WSAECONNREFUSED);
+  await rejectsWith(net.connect(v4("127.0.0.1", 1), never), WSA.WSAECONNREFUSED);
   is(net.live(), 1, "a refused connect creates nothing");
   const many = [];
   for (let i = 0; i < 100; i++) many.push(await net.connect(endpoint.local, never));

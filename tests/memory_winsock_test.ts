@@ -23,7 +23,6 @@ import {
   SOCK_STREAM,
   type SockAddr,
   socket,
-  SOCKET_ERROR,
   STATUS_PENDING,
   STATUS_SUCCESS,
   WinsockError,
@@ -51,6 +50,7 @@ import {
 } from "../mod.ts";
 import { MemoryTransport, type MemoryTransportOptions } from "../src/memory_transport.ts";
 import { configure, sharedProvider } from "../src/runtime.ts";
+import { fails, rejectsWith, settlesNow } from "./_net.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -98,37 +98,6 @@ async function memorySession(
 
 function macrotask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/**
- * Whether the promise `start` makes settles before any timer can run: a timer
- * started just before `start` is called fires first of all timers `start`
- * might start, and records whether the promise had settled by then.
- */
-async function settlesNow(start: () => Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  const before = new Promise<boolean>((resolve) => setTimeout(() => resolve(settled), 0));
-  start().then(() => settled = true, () => settled = true);
-  return await before;
-}
-
-/** Asserts `promise` rejects with a WinsockError of `code`. */
-async function rejectsWith(promise: Promise<unknown>, code: number, what = ""): Promise<void> {
-  let value: unknown;
-  try {
-    value = await promise;
-  } catch (error) {
-    ok(error instanceof WinsockError, `${what}: expected a WinsockError, got ${error}`);
-    is(wsaName(error.code), wsaName(code), what);
-    return;
-  }
-  throw new Error(`${what}: expected ${wsaName(code)}, but the promise resolved with ${value}`);
-}
-
-/** Asserts a synchronous call failed with SOCKET_ERROR (or `failure`) and left `code` in the slot. */
-function fails(result: number, code: number, failure = SOCKET_ERROR): void {
-  is(result, failure);
-  is(wsaName(WSAGetLastError()), wsaName(code));
 }
 
 function streamSocket(family = AF_INET): number {
