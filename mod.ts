@@ -19,10 +19,10 @@
  * @module
  */
 
-export * from "./src/constants.ts";
-export { WinsockError, WSA, wsaName } from "./src/errors.ts";
-export type { WsaCode, WsaName } from "./src/errors.ts";
-export type { SockAddr } from "./src/sockaddr.ts";
+export * from "./src/shared/constants.ts";
+export { WinsockError, WSA, wsaName } from "./src/shared/errors.ts";
+export type { WsaCode, WsaName } from "./src/shared/errors.ts";
+export type { SockAddr } from "./src/shared/_sockaddr.ts";
 export {
   accept,
   bind,
@@ -41,12 +41,12 @@ export {
   WSAIsBlocking,
   WSASetLastError,
   WSAStartup,
-} from "./src/winsock.ts";
-export type { WSADATA } from "./src/winsock.ts";
-export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/spi.ts";
-export { configure, providerFor, sharedProvider } from "./src/runtime.ts";
-export { Connection, Listener, type ListenOptions } from "./src/listener.ts";
-export { listen } from "./src/listen.ts";
+} from "./src/faces/winsock.ts";
+export type { WSADATA } from "./src/faces/winsock.ts";
+export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/faces/spi.ts";
+export { configure, providerFor, sharedProvider } from "./src/provider/runtime.ts";
+export { Connection, Listener, type ListenOptions } from "./src/faces/listener.ts";
+export { listen } from "./src/faces/listen.ts";
 export {
   admissionControl,
   type AdmissionControlOptions,
@@ -54,14 +54,19 @@ export {
   type AdmissionStats,
   type GatedHandler,
   type Ticket,
-} from "./src/admission.ts";
-export { type ListenerStats, Provider, type ProviderOptions, type SocketInfo } from "./src/provider.ts";
-export { Profile } from "./src/core_abi.ts";
-export type { CoreOps } from "./src/core_abi.ts";
-export { TcpTransport } from "./src/tcp_transport.ts";
-export { MemoryTransport, type MemoryTransportOptions } from "./src/memory_transport.ts";
-export type { Endpoint, StreamConn, Transport } from "./src/transport.ts";
-export * from "./src/wsa_codes.ts";
+} from "./src/faces/admission.ts";
+export {
+  type ListenerStats,
+  Provider,
+  type ProviderOptions,
+  type SocketInfo,
+} from "./src/provider/provider.ts";
+export { Profile } from "./src/core/_abi.ts";
+export type { CoreOps } from "./src/core/_abi.ts";
+export { TcpTransport } from "./src/transports/tcp_transport.ts";
+export { MemoryTransport, type MemoryTransportOptions } from "./src/transports/memory/memory_transport.ts";
+export type { Endpoint, StreamConn, Transport } from "./src/transports/transport.ts";
+export * from "./src/shared/wsa_codes.ts";
 export {
   WskAccept,
   WskBind,
@@ -72,9 +77,9 @@ export {
   WskReceive,
   WskSend,
   WskSocket,
-} from "./src/wsk.ts";
-export type { WSK_PROVIDER_STREAM_DISPATCH, WSK_SOCKET } from "./src/wsk.ts";
-export { IRP } from "./src/irp.ts";
+} from "./src/faces/wsk/wsk.ts";
+export type { WSK_PROVIDER_STREAM_DISPATCH, WSK_SOCKET } from "./src/faces/wsk/wsk.ts";
+export { IRP } from "./src/faces/wsk/irp.ts";
 export {
   NT_SUCCESS,
   NTSTATUS,
@@ -84,4 +89,4 @@ export {
   STATUS_INVALID_PARAMETER,
   STATUS_PENDING,
   STATUS_SUCCESS,
-} from "./src/ntstatus.ts";
+} from "./src/faces/wsk/ntstatus.ts";

@@ -1,6 +1,6 @@
 // Winsock error codes the core can return, negated, as its results.
 // Values are the Windows SDK's (winerror.h / winsock2.h). The TypeScript side
-// defines the same table in src/errors.ts; tests/errors_agree_test.ts checks that
+// defines the same table in src/shared/errors.ts; tests/core/errors_agree_test.ts checks that
 // the two agree.
 
 /** An I/O-area count out of range (the C equivalent is a bad pointer or length). */

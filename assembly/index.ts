@@ -98,7 +98,7 @@ let lastHandle: i32 = -1;
 /**
  * Lays out storage for `tableCapacity` descriptors and `queueSlots` queued
  * connections (shared by all listeners' rings), growing memory if needed, and
- * resets all state and profile ranges. Called once by src/core.ts; calling it
+ * resets all state and profile ranges. Called once by src/core/_core.ts; calling it
  * again starts over. Returns 0, -WSAEINVAL for sizes outside [1, 2^20] and
  * [1, 2^24], or -WSAENOBUFS when memory cannot grow.
  */

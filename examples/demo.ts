@@ -34,7 +34,7 @@ import {
   WSAGetLastError,
   WSAStartup,
 } from "../mod.ts";
-import { sharedProvider } from "../src/runtime.ts";
+import { sharedProvider } from "../src/provider/runtime.ts";
 
 const HELP = `acceptq overload demonstration on loopback
 

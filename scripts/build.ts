@@ -16,7 +16,7 @@
  */
 
 import asc from "assemblyscript/asc";
-import { encodeBase64 } from "../src/base64.ts";
+import { encodeBase64 } from "../src/core/_base64.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const ENTRY = "assembly/index.ts";

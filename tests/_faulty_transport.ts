@@ -6,9 +6,9 @@
  * `commitFails` makes that commit fail with WSAEADDRINUSE.
  */
 
-import { WinsockError, WSA } from "../src/errors.ts";
-import type { SockAddr } from "../src/sockaddr.ts";
-import type { Endpoint, StreamConn, Transport } from "../src/transport.ts";
+import { WinsockError, WSA } from "../src/shared/errors.ts";
+import type { SockAddr } from "../src/shared/_sockaddr.ts";
+import type { Endpoint, StreamConn, Transport } from "../src/transports/transport.ts";
 
 export class FaultyTransport implements Transport {
   readonly name = "faulty";

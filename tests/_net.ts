@@ -1,6 +1,6 @@
 /**
  * Shared helpers of the real-socket tests (tests/winsock_*_test.ts,
- * tests/spi_test.ts): a Winsock session that always cleans up, loopback
+ * tests/faces/spi_test.ts): a Winsock session that always cleans up, loopback
  * listeners and clients, and assertions on the two error channels (the
  * last-error slot of the synchronous calls, the `.code` of a rejected promise).
  * Everything binds 127.0.0.1 or ::1 with port 0.
@@ -29,7 +29,7 @@ import {
   wsaName,
   WSAStartup,
 } from "../mod.ts";
-import { sharedProvider } from "../src/runtime.ts";
+import { sharedProvider } from "../src/provider/runtime.ts";
 
 /** MAKEWORD(2, 2): Winsock 2 semantics. */
 export const WINSOCK2: number = MAKEWORD(2, 2);

@@ -1,0 +1,133 @@
+/**
+ * End-to-end accept benchmark: accepted connections per second through acceptq
+ * versus a raw `Deno.listen` accept loop and a Node `net` server, each in its own
+ * process, under the same load from a separate process; then acceptq under 10 ×
+ * more offered connections than its backlog admits, against raw Deno.listen with
+ * the same kernel backlog.
+ *
+ * Every server answers each connection with a fixed tiny HTTP/1.1 response
+ * (`Connection: close`) after reading the request head, then closes it
+ * (bench/e2e/_server.ts, bench/e2e/_server_node.mjs).
+ *
+ * - Throughput (bench/e2e/_throughput.ts): wrk (`-t1 -c32`, `Connection: close`, so
+ *   each request is one connection) or, without wrk, the Node generator
+ *   bench/e2e/_load.mjs; warm-up, then `--rounds` rounds of `--seconds` each
+ *   alternating acceptq, Deno.listen, Node; per round the ratio of acceptq's
+ *   rate to each other's; medians. Backlog 512 everywhere: acceptq must refuse 0.
+ * - Overload (bench/e2e/_overload.ts): backlog 32, 320 concurrent clients (a
+ *   refused one retries after 100 ms; also a storm retrying at once), a slow
+ *   server (4 at once, 10 ms each): admitted rate and latency against the same
+ *   server's full speed, refusals and their latency, admitted + refused =
+ *   offered; raw Deno.listen with tcpBacklog 32 for contrast.
+ *
+ * Writes bench/results/accept_e2e.json (every figure, machine facts, versions,
+ * the command), accept_e2e.md (tables for the README) and accept_e2e.svg (chart).
+ * Loopback only; every load is bounded in time; every process started is reaped.
+ *
+ * Run: `deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--generator wrk|node]`
+ * (`deno task bench:e2e`). About 75 s with the defaults.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { hasWrk } from "./_load.ts";
+import { runOverload } from "./_overload.ts";
+import { markdownReport } from "./_report.ts";
+import { chartSvg } from "./_svg.ts";
+import { runThroughput } from "./_throughput.ts";
+import { machineFacts } from "./_facts.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const RESULTS = new URL("../results/", import.meta.url);
+const USAGE =
+  "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--generator wrk|node] " +
+  "[--concurrency 32] [--overload-seconds 3]";
+
+/** The benchmark's settings, from the command line. */
+export interface E2eOptions {
+  rounds: number;
+  seconds: number;
+  concurrency: number;
+  generator: "wrk" | "node";
+  overloadSeconds: number;
+}
+
+/** Parses the command line (throws with the usage line on bad input). */
+export async function parseOptions(args: string[]): Promise<E2eOptions> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rounds: { type: "string", default: "5" },
+      seconds: { type: "string", default: "3" },
+      concurrency: { type: "string", default: "32" },
+      generator: { type: "string" },
+      "overload-seconds": { type: "string", default: "3" },
+    },
+  });
+  const options = {
+    rounds: Number(values.rounds),
+    seconds: Number(values.seconds),
+    concurrency: Number(values.concurrency),
+    generator: (values.generator ?? (await hasWrk() ? "wrk" : "node")) as "wrk" | "node",
+    overloadSeconds: Number(values["overload-seconds"]),
+  };
+  const positive = (x: number) => Number.isFinite(x) && x > 0;
+  if (
+    !Number.isInteger(options.rounds) || !positive(options.rounds) || !positive(options.seconds) ||
+    !Number.isInteger(options.concurrency) || !positive(options.concurrency) ||
+    !positive(options.overloadSeconds) || !["wrk", "node"].includes(options.generator)
+  ) throw new Error(USAGE);
+  if (options.generator === "wrk" && !(await hasWrk())) {
+    throw new Error("wrk is not installed (apt-get install wrk)");
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = await parseOptions(Deno.args);
+  const log = (line: string) => console.error(line);
+  const started = new Date();
+  const before = await machineFacts(ROOT);
+  log(`accept_e2e: ${options.rounds} rounds × ${options.seconds} s, generator ${options.generator}`);
+  log("throughput (backlog 512):");
+  const throughput = await runThroughput({
+    rounds: options.rounds,
+    seconds: options.seconds,
+    warmupSeconds: 1,
+    concurrency: options.concurrency,
+    backlog: 512,
+    generator: options.generator,
+    root: ROOT,
+  }, log);
+  log("overload (backlog 32, 320 concurrent clients, 4 workers × 10 ms):");
+  const overload = await runOverload({
+    backlog: 32,
+    offered: 320,
+    workers: 4,
+    holdMs: 10,
+    seconds: options.overloadSeconds,
+    timeoutMs: 2000,
+    retryMs: 100,
+    root: ROOT,
+  }, log);
+  const report = {
+    benchmark: "accept_e2e",
+    command: ["deno", "run", "-A", "bench/e2e/accept_e2e.ts", ...Deno.args].join(" "),
+    date: started.toISOString(),
+    durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+    machine: before,
+    loadAverageAfter: Deno.loadavg(),
+    options,
+    throughput,
+    overload,
+  };
+  await Deno.mkdir(RESULTS, { recursive: true });
+  await Deno.writeTextFile(new URL("accept_e2e.json", RESULTS), JSON.stringify(report, null, 2) + "\n");
+  const markdown = markdownReport(report);
+  await Deno.writeTextFile(new URL("accept_e2e.md", RESULTS), markdown);
+  await Deno.writeTextFile(new URL("accept_e2e.svg", RESULTS), chartSvg(report));
+  console.log(markdown);
+}
+
+if (import.meta.main) await main();

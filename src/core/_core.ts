@@ -1,0 +1,78 @@
+/**
+ * The one place that instantiates the WebAssembly core and types its exports.
+ *
+ * The exported functions are handed out as they are, with no wrapper in
+ * between, so a call from TypeScript costs exactly one JS-to-WebAssembly
+ * crossing. Only `init` is wrapped, to refresh the I/O-area view after memory
+ * may have grown.
+ *
+ * @module
+ */
+
+import { CORE_WASM_BASE64 } from "../../build/acceptq_wasm.ts";
+import { decodeBase64 } from "./_base64.ts";
+import type { CoreOps } from "./_abi.ts";
+
+/** The raw exports of the core module (see assembly/index.ts): the operations plus the memory layout. */
+export interface CoreExports extends Omit<CoreOps, "io"> {
+  memory: WebAssembly.Memory;
+  ioOffset(): number;
+  ioSlots(): number;
+  handbackOffset(): number;
+}
+
+/** The core as `CoreOps`, plus the module's memory (for tests that watch its size). */
+export interface WasmCore extends CoreOps {
+  readonly memory: WebAssembly.Memory;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled release module (compiled once, on first use). */
+export function coreModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+  return compiled;
+}
+
+/** A new, uninitialised instance of the release core. Call `init` before anything else. */
+export function instantiateCore(): WasmCore {
+  const instance = new WebAssembly.Instance(coreModule(), {});
+  return bindCore(instance.exports as unknown as CoreExports);
+}
+
+/** Types a core instance's exports as `WasmCore` (also used for the debug build in tests). */
+export function bindCore(exports: CoreExports): WasmCore {
+  let io = new Int32Array(0);
+  const refresh = () => {
+    io = new Int32Array(exports.memory.buffer as ArrayBuffer, exports.ioOffset(), exports.ioSlots());
+  };
+  return {
+    memory: exports.memory,
+    get io(): Int32Array {
+      if (io.buffer !== exports.memory.buffer) refresh();
+      return io;
+    },
+    init(tableCapacity: number, queueSlots: number): number {
+      const result = exports.init(tableCapacity, queueSlots);
+      if (result === 0) refresh();
+      return result;
+    },
+    configure: exports.configure,
+    socket: exports.socket,
+    bind: exports.bind,
+    beginConnect: exports.beginConnect,
+    endConnect: exports.endConnect,
+    setNonBlocking: exports.setNonBlocking,
+    close: exports.close,
+    listen: exports.listen,
+    admit: exports.admit,
+    take: exports.take,
+    takenHandle: exports.takenHandle,
+    admitMany: exports.admitMany,
+    takeMany: exports.takeMany,
+    closeMany: exports.closeMany,
+    handback: exports.handback,
+    stat: exports.stat,
+    freeDescriptors: exports.freeDescriptors,
+  };
+}

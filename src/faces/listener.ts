@@ -1,0 +1,271 @@
+/**
+ * The idiomatic face: `listen()` returns a `Listener`, an async iterable of
+ * `Connection`s with an explicit backlog, live stats, AbortSignal support and
+ * `await using`. It runs on the same provider as the Winsock calls (one state
+ * machine): a connection beyond the backlog is refused at once, as there.
+ *
+ * @module
+ */
+
+import { AF_INET, AF_INET6, SOMAXCONN } from "../shared/constants.ts";
+import { Profile } from "../core/_abi.ts";
+import { WinsockError, WSA } from "../shared/errors.ts";
+import type { ListenerStats, Provider } from "../provider/provider.ts";
+import { providerFor, sharedProvider } from "../provider/runtime.ts";
+import type { Transport } from "../transports/transport.ts";
+import { familyOf, type SockAddr } from "../shared/_sockaddr.ts";
+
+/** Options of {@link listen}. */
+export interface ListenOptions {
+  /** The IP literal to listen on ("localhost" means 127.0.0.1). Default "0.0.0.0", as Deno.listen. */
+  hostname?: string;
+  /** The port; 0 (the default) picks a free one, which `addr` reports. */
+  port?: number;
+  /**
+   * The most connections waiting to be accepted; more are refused at once.
+   * Clamped like Winsock 2's listen: default SOMAXCONN, the provider maximum (512).
+   */
+  backlog?: number;
+  /** The OS accept queue in front of acceptq's, in [1, 65535]; default the provider's (4096). */
+  osBacklog?: number;
+  /** Closes the listener when aborted (iteration then ends). */
+  signal?: AbortSignal;
+  /**
+   * The network: "tcp", "memory" (one in-process network) or a Transport. Default:
+   * the process-wide provider's (see `configure`), shared with the Winsock calls.
+   */
+  transport?: "tcp" | "memory" | Transport;
+  /** The provider to use (takes precedence over `transport`). */
+  provider?: Provider;
+}
+
+const OWNER = "listener";
+
+/**
+ * An accepted (or connected) byte stream.
+ *
+ * @example Echoing one chunk
+ * ```ts
+ * import { listen } from "../../mod.ts";
+ * await using listener = listen({ hostname: "127.0.0.1", backlog: 4 });
+ * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ * const conn = await listener.accept();
+ * await client.write(new TextEncoder().encode("ping"));
+ * const buf = new Uint8Array(8);
+ * const n = await conn.read(buf);
+ * console.log(new TextDecoder().decode(buf.subarray(0, n ?? 0))); // "ping"
+ * conn.close();
+ * client.close();
+ * ```
+ */
+export class Connection implements AsyncDisposable, Disposable {
+  /** The descriptor in the provider (usable with the Winsock calls). */
+  readonly socket: number;
+  /** This end's address. */
+  readonly localAddr: SockAddr;
+  /** The peer's address. */
+  readonly remoteAddr: SockAddr;
+  /** How long the connection waited in the accept queue, in milliseconds. */
+  readonly queuedMs: number;
+  #provider: Provider;
+  #closed = false;
+  #readable?: ReadableStream<Uint8Array>;
+  #writable?: WritableStream<Uint8Array>;
+
+  /** @internal Wraps an accepted descriptor; use `Listener.accept` or iterate a listener. */
+  constructor(provider: Provider, socket: number) {
+    const info = provider.describe(socket);
+    if (!info?.local || !info.remote) throw new WinsockError(WSA.WSAENOTCONN);
+    this.#provider = provider;
+    this.socket = socket;
+    this.localAddr = info.local;
+    this.remoteAddr = info.remote;
+    this.queuedMs = info.queuedMs ?? 0;
+  }
+
+  /** Reads into `buf`: the byte count, or null at the peer's orderly close. Rejects with a WinsockError. */
+  async read(buf: Uint8Array): Promise<number | null> {
+    const n = await this.#provider.recv(this.socket, buf);
+    return n === 0 && buf.length > 0 ? null : n;
+  }
+
+  /** Writes all of `data`; resolves its length. Rejects with a WinsockError. */
+  write(data: Uint8Array): Promise<number> {
+    return this.#provider.send(this.socket, data);
+  }
+
+  /** The incoming bytes as a stream (read it or `read()`, not both). */
+  get readable(): ReadableStream<Uint8Array> {
+    this.#readable ??= new ReadableStream({
+      type: "bytes",
+      pull: async (controller) => {
+        const chunk = new Uint8Array(16 * 1024);
+        const n = await this.read(chunk).catch((error) => {
+          if (this.#closed) return null;
+          throw error;
+        });
+        if (n === null) {
+          controller.close();
+          controller.byobRequest?.respond(0);
+        } else controller.enqueue(chunk.subarray(0, n));
+      },
+      cancel: () => this.close(),
+    });
+    return this.#readable;
+  }
+
+  /** The outgoing bytes as a stream; closing it closes the connection. */
+  get writable(): WritableStream<Uint8Array> {
+    this.#writable ??= new WritableStream({
+      write: async (chunk) => void (await this.write(chunk)),
+      close: () => this.close(),
+      abort: () => this.close(),
+    });
+    return this.#writable;
+  }
+
+  /** Closes the connection (orderly); pending reads and writes reject with WSAEINTR. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#provider.closesocket(this.socket);
+  }
+
+  /** `using conn = ...` closes it. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using conn = ...` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * A listening socket with a bounded accept queue.
+ *
+ * @example Serving connections until aborted
+ * ```ts
+ * import { listen } from "../../mod.ts";
+ * const controller = new AbortController();
+ * const listener = listen({ hostname: "127.0.0.1", backlog: 16, signal: controller.signal });
+ * setTimeout(() => controller.abort(), 10);
+ * for await (const conn of listener) conn.close(); // ends when aborted
+ * console.log(listener.stats().backlog); // 16
+ * ```
+ */
+export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
+  /** The address listened on (the real port when 0 was asked). */
+  readonly addr: SockAddr;
+  /** The descriptor in the provider (usable with the Winsock calls). */
+  readonly socket: number;
+  #provider: Provider;
+  #closed = false;
+  #last: ListenerStats | undefined;
+  #signal: AbortSignal | undefined;
+  #onAbort = () => this.close();
+
+  /** @internal Use {@link listen}. */
+  constructor(provider: Provider, socket: number, addr: SockAddr, signal?: AbortSignal) {
+    this.#provider = provider;
+    this.socket = socket;
+    this.addr = addr;
+    this.#signal = signal;
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /**
+   * The next connection, oldest first. Rejects with a WinsockError: WSAEINTR
+   * when the listener is closed or `signal` aborts (cancel-safe: no connection is
+   * taken for an abandoned accept), WSAEMFILE when the descriptor table is full
+   * (the connection stays queued).
+   */
+  async accept(options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    const socket = await this.#provider.accept(this.socket, undefined, options.signal);
+    return new Connection(this.#provider, socket);
+  }
+
+  /** Effective backlog, queued now, admitted, accepted, refused, dropped, high-water mark (kept after close). */
+  stats(): ListenerStats {
+    return this.#provider.stats(this.socket) ?? this.#last ?? emptyStats();
+  }
+
+  /** Stops listening: queued connections are reset, pending accepts reject with WSAEINTR. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#last = this.stats();
+    this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#provider.closesocket(this.socket);
+  }
+
+  /** Whether `close` was called (or the signal aborted). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Yields connections until the listener is closed; other errors (such as WSAEMFILE) are thrown. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Connection> {
+    while (!this.#closed) {
+      try {
+        yield await this.accept();
+      } catch (error) {
+        if (this.#closed && error instanceof WinsockError && error.code === WSA.WSAEINTR) return;
+        throw error;
+      }
+    }
+  }
+
+  /** `await using listener = listen(...)` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}
+
+function emptyStats(): ListenerStats {
+  return { backlog: 0, queued: 0, admitted: 0, accepted: 0, refused: 0, dropped: 0, highWater: 0 };
+}
+
+/**
+ * Listens on `hostname:port` with an explicit backlog. Throws a WinsockError
+ * (WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAEINVAL for a hostname that is not an IP
+ * literal, WSAEMFILE) or a TypeError for options of the wrong type.
+ *
+ * @example
+ * ```ts
+ * import { listen } from "../../mod.ts";
+ * await using listener = listen({ hostname: "127.0.0.1", port: 0, backlog: 8 });
+ * console.log(listener.addr.port > 0, listener.stats().backlog); // true 8
+ * ```
+ */
+export function listen(options: ListenOptions = {}): Listener {
+  const { hostname = "0.0.0.0", port = 0, backlog = SOMAXCONN, osBacklog, signal } = options;
+  if (typeof hostname !== "string") throw new TypeError("hostname must be a string");
+  if (typeof port !== "number") throw new TypeError("port must be a number");
+  if (typeof backlog !== "number") throw new TypeError("backlog must be a number");
+  if (osBacklog !== undefined && (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535)) {
+    throw new RangeError("osBacklog must be an integer in [1, 65535]");
+  }
+  const provider = options.provider ??
+    (options.transport ? providerFor(options.transport) : sharedProvider());
+  const address = hostname === "localhost" ? "127.0.0.1" : hostname;
+  const family = familyOf(address);
+  if (family === 0) {
+    throw new WinsockError(WSA.WSAEINVAL, `hostname must be an IP literal or "localhost": ${hostname}`);
+  }
+  const s = provider.socket(family === AF_INET6 ? AF_INET6 : AF_INET, 1, 0, OWNER);
+  if (s < 0) throw new WinsockError(-s);
+  const fail = (code: number): never => {
+    provider.closesocket(s);
+    throw new WinsockError(code);
+  };
+  const bound = provider.bind(s, { family, address, port });
+  if (bound < 0) fail(-bound);
+  const listening = provider.listen(s, backlog, Profile.Winsock2, osBacklog);
+  if (listening < 0) fail(-listening);
+  if (signal?.aborted) fail(WSA.WSAEINTR);
+  return new Listener(provider, s, provider.describe(s)!.local!, signal);
+}

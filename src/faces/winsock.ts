@@ -1,0 +1,513 @@
+/**
+ * The Winsock 2 / 1.1 API (ws2_32): the calls of SPEC 4.1 with their C names
+ * and shapes, over the shared provider. This layer adds what ws2_32 adds over a
+ * provider: WSAStartup counting, the last-error slot, and the version's rules.
+ *
+ * - `WSAStartup(MAKEWORD(2, 2))` selects Winsock 2: SOMAXCONN_HINT honoured,
+ *   re-listen keeps the backlog, concurrent calls allowed (accepts are served in
+ *   call order, as are the sends and the receives of one socket).
+ * - `WSAStartup(MAKEWORD(1, 1))` selects Winsock 1.1: backlog [1, 5],
+ *   re-listen updates it and resets the excess, and one blocking call at a time:
+ *   any call made while a blocking call (accept, connect, send, recv on a
+ *   blocking socket) is in progress fails with WSAEINPROGRESS, except
+ *   `WSAIsBlocking` and `WSACancelBlockingCall`.
+ *
+ * Synchronous calls return 0 / a value, or SOCKET_ERROR (INVALID_SOCKET for
+ * `socket`) with the code in `WSAGetLastError()`; they set the slot to 0 on
+ * success. Asynchronous calls reject with a WinsockError and also leave its
+ * code in the slot. Arguments of the wrong JavaScript type throw TypeError.
+ *
+ * @module
+ */
+
+import { Profile } from "../core/_abi.ts";
+import { FIONBIO, INVALID_SOCKET, type SOCKET, SOCKET_ERROR } from "../shared/constants.ts";
+import { WinsockError, WSA } from "../shared/errors.ts";
+import type { Provider } from "../provider/provider.ts";
+import { sharedProvider } from "../provider/runtime.ts";
+import type { SockAddr } from "../shared/_sockaddr.ts";
+
+/** What WSAStartup reports (the fields of C's WSADATA that mean something here). */
+export interface WSADATA {
+  /** The version the caller will use: 0x0202 or 0x0101. */
+  wVersion: number;
+  /** The highest version supported: 0x0202. */
+  wHighVersion: number;
+  /** "acceptq <version> (Winsock 2.2)" or "(Winsock 1.1)". */
+  szDescription: string;
+  /** "Running" plus the transport's name. */
+  szSystemStatus: string;
+  /** Winsock 1.1 field: the most sockets one process may open (the table size). */
+  iMaxSockets: number;
+}
+
+const OWNER = "winsock";
+
+/** The process's Winsock state (WSAStartup count, profile, last error, blocking call). */
+const state = {
+  startups: 0,
+  profile: Profile.Winsock2 as Profile,
+  lastError: 0,
+  /** Winsock 1.1: the blocking call in progress, and how to cancel it. */
+  blocking: undefined as undefined | { cancel?: () => void },
+};
+
+function provider(): Provider {
+  return sharedProvider();
+}
+
+function checkNumber(value: unknown, what: string): asserts value is number {
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${typeof value}`);
+}
+
+/** The code a call fails with before doing anything, or 0. */
+function precheck(): number {
+  if (state.startups === 0) return WSA.WSANOTINITIALISED;
+  if (state.profile === Profile.Winsock11 && state.blocking) return WSA.WSAEINPROGRESS;
+  return 0;
+}
+
+/** Runs a synchronous provider call and translates its result for the C-style API. */
+function sync(call: () => number, failure: number = SOCKET_ERROR): number {
+  const early = precheck();
+  const result = early ? -early : call();
+  if (result < 0) {
+    state.lastError = -result;
+    return failure;
+  }
+  state.lastError = 0;
+  return result;
+}
+
+/** Runs an asynchronous provider call; under Winsock 1.1 it is the one blocking call. */
+async function blocking<T>(s: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const early = precheck();
+  if (early) {
+    state.lastError = early;
+    throw new WinsockError(early);
+  }
+  const cancel = new AbortController();
+  const tracked = state.profile === Profile.Winsock11 && provider().stateOf(s) !== undefined &&
+    !isNonBlocking(s);
+  const entry = { cancel: () => cancel.abort() };
+  if (tracked) state.blocking = entry;
+  try {
+    return await call(cancel.signal);
+  } catch (error) {
+    if (error instanceof WinsockError) state.lastError = error.code;
+    throw error;
+  } finally {
+    if (state.blocking === entry) state.blocking = undefined;
+  }
+}
+
+function isNonBlocking(s: number): boolean {
+  const value = { value: 0 };
+  return provider().nonBlocking(s, value) === 0 && value.value === 1;
+}
+
+/**
+ * WSAStartup: initiates use of Winsock. `version` is MAKEWORD(major, minor):
+ * 2.x (or higher) selects Winsock 2.2 semantics, 1.x selects Winsock 1.1.
+ * Counted: each successful call needs a WSACleanup. The first call's version
+ * decides the semantics until the count returns to zero. Returns 0 (NO_ERROR)
+ * or WSAVERNOTSUPPORTED; like C, it does not set the last error.
+ *
+ * @example Starting and cleaning up
+ * ```ts
+ * import { MAKEWORD, WSACleanup, WSAStartup, type WSADATA } from "../../mod.ts";
+ * const data = {} as WSADATA;
+ * console.log(WSAStartup(MAKEWORD(2, 2), data), data.wVersion === 0x0202); // 0 true
+ * WSACleanup();
+ * ```
+ */
+export function WSAStartup(version: number, data?: WSADATA): number {
+  checkNumber(version, "version");
+  if (data !== undefined && (data === null || typeof data !== "object")) {
+    throw new TypeError("data must be an object to fill");
+  }
+  if (!Number.isInteger(version) || version < 0 || version > 0xffff) return WSA.WSAVERNOTSUPPORTED;
+  const major = version & 0xff;
+  if (major === 0) return WSA.WSAVERNOTSUPPORTED;
+  if (state.startups === 0) state.profile = major >= 2 ? Profile.Winsock2 : Profile.Winsock11;
+  state.startups++;
+  if (data) {
+    const winsock2 = state.profile === Profile.Winsock2;
+    data.wVersion = winsock2 ? 0x0202 : 0x0101;
+    data.wHighVersion = 0x0202;
+    data.szDescription = `acceptq (Winsock ${winsock2 ? "2.2" : "1.1"})`;
+    data.szSystemStatus = `Running on ${provider().transport.name}`;
+    data.iMaxSockets = provider().capacity();
+  }
+  return 0;
+}
+
+/**
+ * WSACleanup: ends one WSAStartup. The last one closes every socket opened
+ * through these calls. Returns 0, or SOCKET_ERROR with WSANOTINITIALISED (one
+ * too many) or WSAEINPROGRESS (Winsock 1.1, a blocking call is in progress).
+ *
+ * @example
+ * ```ts
+ * import { SOCKET_ERROR, WSACleanup, WSAGetLastError, WSANOTINITIALISED } from "../../mod.ts";
+ * console.log(WSACleanup() === SOCKET_ERROR, WSAGetLastError() === WSANOTINITIALISED); // true true
+ * ```
+ */
+export function WSACleanup(): number {
+  return sync(() => {
+    state.startups--;
+    if (state.startups === 0) {
+      state.blocking = undefined;
+      provider().closeAll(OWNER);
+    }
+    return 0;
+  });
+}
+
+/**
+ * WSAGetLastError: the code of the last failed call (0 after a successful synchronous call).
+ *
+ * @example
+ * ```ts
+ * import { WSAGetLastError, WSASetLastError } from "../../mod.ts";
+ * WSASetLastError(10061);
+ * console.log(WSAGetLastError()); // 10061
+ * ```
+ */
+export function WSAGetLastError(): number {
+  return state.lastError;
+}
+
+/**
+ * WSASetLastError: sets the slot WSAGetLastError reads.
+ *
+ * @example
+ * ```ts
+ * import { WSAGetLastError, WSASetLastError } from "../../mod.ts";
+ * WSASetLastError(0);
+ * console.log(WSAGetLastError()); // 0
+ * ```
+ */
+export function WSASetLastError(code: number): void {
+  checkNumber(code, "code");
+  state.lastError = code;
+}
+
+/**
+ * WSAIsBlocking (Winsock 1.1): whether a blocking call is in progress.
+ *
+ * @example
+ * ```ts
+ * import { WSAIsBlocking } from "../../mod.ts";
+ * console.log(WSAIsBlocking()); // false
+ * ```
+ */
+export function WSAIsBlocking(): boolean {
+  return state.blocking !== undefined;
+}
+
+/**
+ * WSACancelBlockingCall (Winsock 1.1): cancels the blocking accept or connect in
+ * progress, which then rejects with WSAEINTR. Returns 0, or SOCKET_ERROR with
+ * WSANOTINITIALISED or WSAEINVAL (no blocking call in progress).
+ *
+ * @example
+ * ```ts
+ * import { MAKEWORD, SOCKET_ERROR, WSACancelBlockingCall, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(1, 1));
+ * console.log(WSACancelBlockingCall() === SOCKET_ERROR); // true: nothing is blocking
+ * WSACleanup();
+ * ```
+ */
+export function WSACancelBlockingCall(): number {
+  if (state.startups === 0) {
+    state.lastError = WSA.WSANOTINITIALISED;
+    return SOCKET_ERROR;
+  }
+  if (!state.blocking) {
+    state.lastError = WSA.WSAEINVAL;
+    return SOCKET_ERROR;
+  }
+  state.blocking.cancel?.();
+  state.lastError = 0;
+  return 0;
+}
+
+/**
+ * socket: creates a socket. Returns the descriptor, or INVALID_SOCKET with
+ * WSANOTINITIALISED, WSAEINPROGRESS, WSAEAFNOSUPPORT (not AF_INET/AF_INET6),
+ * WSAESOCKTNOSUPPORT, WSAEPROTONOSUPPORT, WSAEPROTOTYPE or WSAEMFILE.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, closesocket, INVALID_SOCKET, IPPROTO_TCP, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+ * console.log(s !== INVALID_SOCKET); // true
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function socket(af: number, type: number, protocol: number): SOCKET {
+  checkNumber(af, "af");
+  checkNumber(type, "type");
+  checkNumber(protocol, "protocol");
+  return sync(() => provider().socket(af, type, protocol, OWNER), INVALID_SOCKET);
+}
+
+/**
+ * bind: reserves a local address (port 0 picks a free port, which getsockname
+ * reports). Returns 0 or SOCKET_ERROR: WSAENOTSOCK, WSAEFAULT (null name),
+ * WSAEAFNOSUPPORT, WSAEINVAL (already bound, or not an IP literal),
+ * WSAEADDRINUSE, WSAEADDRNOTAVAIL.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, bind, closesocket, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * console.log(bind(s, { family: AF_INET, address: "127.0.0.1", port: 0 })); // 0
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function bind(s: SOCKET, name: SockAddr): number {
+  checkNumber(s, "s");
+  return sync(() => provider().bind(s, name));
+}
+
+/**
+ * listen: places a bound stream socket in passive mode with a queue of
+ * `backlog` pending connections (SOMAXCONN: the provider maximum;
+ * SOMAXCONN_HINT(N): N within [200, 65535]; other values silently clamped).
+ * Returns 0 or SOCKET_ERROR: WSANOTINITIALISED, WSAEINPROGRESS, WSAENOTSOCK,
+ * WSAEOPNOTSUPP, WSAEISCONN, WSAEINVAL (not bound), WSAENOBUFS.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, bind, closesocket, listen, MAKEWORD, socket, SOCK_STREAM, SOMAXCONN, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * bind(s, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * console.log(listen(s, SOMAXCONN)); // 0
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function listen(s: SOCKET, backlog: number): number {
+  checkNumber(s, "s");
+  checkNumber(backlog, "backlog");
+  return sync(() => provider().listen(s, backlog, state.profile));
+}
+
+/**
+ * accept: resolves with a new socket for the oldest queued connection and
+ * fills `addr` with the peer. Rejects with a WinsockError: WSAENOTSOCK,
+ * WSAEOPNOTSUPP, WSAEINVAL (not listening), WSAEWOULDBLOCK (non-blocking and
+ * nothing queued), WSAEMFILE (the connection stays queued), WSAEINTR
+ * (closesocket, or WSACancelBlockingCall).
+ *
+ * @example
+ * ```ts
+ * import { accept, AF_INET, bind, closesocket, connect, getsockname, listen, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup, type SockAddr } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const server = socket(AF_INET, SOCK_STREAM, 0);
+ * bind(server, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * listen(server, 4);
+ * const name = {} as SockAddr;
+ * getsockname(server, name);
+ * const client = socket(AF_INET, SOCK_STREAM, 0);
+ * await connect(client, name);
+ * const peer = {} as SockAddr;
+ * const conn = await accept(server, peer);
+ * console.log(peer.address); // "127.0.0.1"
+ * WSACleanup(); // closes all three
+ * ```
+ */
+export function accept(s: SOCKET, addr?: SockAddr): Promise<SOCKET> {
+  checkNumber(s, "s");
+  return blocking(s, (signal) => provider().accept(s, addr, signal));
+}
+
+/**
+ * connect: connects to `name`. Against a listener in this process whose queue
+ * is full it rejects with exactly WSAECONNREFUSED. Rejects with a WinsockError:
+ * WSAENOTSOCK, WSAEFAULT, WSAEAFNOSUPPORT, WSAEINVAL, WSAEISCONN, WSAEALREADY,
+ * WSAECONNREFUSED, WSAETIMEDOUT, WSAENETUNREACH, WSAEINTR.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, closesocket, connect, MAKEWORD, socket, SOCK_STREAM, WinsockError, WSACleanup, WSAECONNREFUSED, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * try {
+ *   await connect(s, { family: AF_INET, address: "127.0.0.1", port: 1 });
+ * } catch (error) {
+ *   console.log((error as WinsockError).code === WSAECONNREFUSED); // true
+ * }
+ * WSACleanup();
+ * ```
+ */
+export function connect(s: SOCKET, name: SockAddr): Promise<0> {
+  checkNumber(s, "s");
+  return blocking(s, (signal) => provider().connect(s, name, signal));
+}
+
+/**
+ * send: writes all of `data` to a connected socket; resolves the byte count.
+ * Rejects with WSAENOTSOCK, WSAEFAULT, WSAENOTCONN, WSAECONNRESET, WSAEINTR.
+ *
+ * @example See `recv`.
+ * ```ts
+ * import { send } from "../../mod.ts";
+ * console.log(typeof send); // "function"
+ * ```
+ */
+export function send(s: SOCKET, data: Uint8Array): Promise<number> {
+  checkNumber(s, "s");
+  return blocking(s, () => provider().send(s, data));
+}
+
+/**
+ * recv: reads into `buf`; resolves the byte count, 0 when the peer closed in
+ * order. Rejects with WSAENOTSOCK, WSAEFAULT, WSAENOTCONN, WSAECONNRESET, WSAEINTR.
+ *
+ * @example An echo over loopback
+ * ```ts
+ * import { accept, AF_INET, bind, connect, getsockname, listen, MAKEWORD, recv, send, socket, SOCK_STREAM, WSACleanup, WSAStartup, type SockAddr } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const server = socket(AF_INET, SOCK_STREAM, 0);
+ * bind(server, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * listen(server, 1);
+ * const name = {} as SockAddr;
+ * getsockname(server, name);
+ * const client = socket(AF_INET, SOCK_STREAM, 0);
+ * await connect(client, name);
+ * const conn = await accept(server);
+ * await send(client, new TextEncoder().encode("hi"));
+ * const buf = new Uint8Array(16);
+ * const n = await recv(conn, buf);
+ * console.log(new TextDecoder().decode(buf.subarray(0, n))); // "hi"
+ * WSACleanup();
+ * ```
+ */
+export function recv(s: SOCKET, buf: Uint8Array): Promise<number> {
+  checkNumber(s, "s");
+  return blocking(s, () => provider().recv(s, buf));
+}
+
+/**
+ * closesocket: closes a socket. A listener resets its queued connections and
+ * rejects its pending accepts with WSAEINTR. Returns 0 or SOCKET_ERROR:
+ * WSANOTINITIALISED, WSAEINPROGRESS, WSAENOTSOCK (a second close included).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, closesocket, MAKEWORD, socket, SOCK_STREAM, SOCKET_ERROR, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * console.log(closesocket(s), closesocket(s) === SOCKET_ERROR); // 0 true
+ * WSACleanup();
+ * ```
+ */
+export function closesocket(s: SOCKET): number {
+  checkNumber(s, "s");
+  return sync(() => provider().closesocket(s));
+}
+
+/**
+ * getsockname: fills `name` with the socket's local address. Returns 0 or
+ * SOCKET_ERROR: WSAENOTSOCK, WSAEFAULT (null), WSAEINVAL (not bound).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, bind, closesocket, getsockname, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup, type SockAddr } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * bind(s, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * const name = {} as SockAddr;
+ * getsockname(s, name);
+ * console.log(name.port > 0); // true
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function getsockname(s: SOCKET, name: SockAddr): number {
+  checkNumber(s, "s");
+  return sync(() => provider().getsockname(s, name));
+}
+
+/**
+ * getsockopt: reads an option: SOL_SOCKET with SO_ACCEPTCONN (1 while
+ * listening), SO_TYPE or SO_ERROR. Returns 0 or SOCKET_ERROR: WSAENOTSOCK,
+ * WSAEFAULT (null optval), WSAEINVAL (level), WSAENOPROTOOPT.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, closesocket, getsockopt, MAKEWORD, socket, SOCK_STREAM, SO_ACCEPTCONN, SOL_SOCKET, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * const optval = { value: -1 };
+ * getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, optval);
+ * console.log(optval.value); // 0
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function getsockopt(s: SOCKET, level: number, optname: number, optval: { value: number }): number {
+  checkNumber(s, "s");
+  checkNumber(level, "level");
+  checkNumber(optname, "optname");
+  return sync(() => provider().getsockopt(s, level, optname, optval));
+}
+
+/**
+ * setsockopt: acceptq's options are read-only, so this reports WSAENOPROTOOPT
+ * (SO_ACCEPTCONN included), or WSAENOTSOCK / WSAEINVAL (level).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, closesocket, MAKEWORD, setsockopt, socket, SOCK_STREAM, SOCKET_ERROR, SO_ACCEPTCONN, SOL_SOCKET, WSACleanup, WSAGetLastError, WSAENOPROTOOPT, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * console.log(setsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, 1) === SOCKET_ERROR, WSAGetLastError() === WSAENOPROTOOPT); // true true
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function setsockopt(s: SOCKET, level: number, optname: number, value: number): number {
+  checkNumber(s, "s");
+  checkNumber(level, "level");
+  checkNumber(optname, "optname");
+  checkNumber(value, "value");
+  return sync(() => provider().setsockopt(s, level, optname, value));
+}
+
+/**
+ * ioctlsocket: FIONBIO sets non-blocking mode when `argp.value` is non-zero
+ * (accept then rejects at once with WSAEWOULDBLOCK on an empty queue; accepted
+ * sockets inherit the mode). Returns 0 or SOCKET_ERROR: WSAENOTSOCK, WSAEFAULT
+ * (null argp), WSAEINVAL (unknown command).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, closesocket, FIONBIO, ioctlsocket, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * console.log(ioctlsocket(s, FIONBIO, { value: 1 })); // 0
+ * closesocket(s);
+ * WSACleanup();
+ * ```
+ */
+export function ioctlsocket(s: SOCKET, cmd: number, argp: { value: number }): number {
+  checkNumber(s, "s");
+  checkNumber(cmd, "cmd");
+  return sync(() => {
+    if (!provider().stateOf(s)) return -WSA.WSAENOTSOCK;
+    if (argp === null || argp === undefined) return -WSA.WSAEFAULT;
+    if (typeof argp !== "object") throw new TypeError("argp must be an object { value }");
+    if (typeof argp.value !== "number") throw new TypeError("argp.value must be a number");
+    if (cmd !== FIONBIO) return -WSA.WSAEINVAL;
+    return provider().setNonBlocking(s, argp.value !== 0);
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The provider's options, with their defaults, and the shapes of what it
+ * reports (listener stats, socket info).
+ *
+ * @module
+ */
+
+import type { CoreOps, Profile } from "../core/_abi.ts";
+import type { SockAddr } from "../shared/_sockaddr.ts";
+import type { Transport } from "../transports/transport.ts";
+
+/** How a provider is set up. Every field has a documented default. */
+export interface ProviderOptions {
+  /** The network: `new TcpTransport()` (default) or `new MemoryTransport()` (in process, no OS sockets). */
+  transport?: Transport;
+  /** Size of the socket table: the most descriptors open at once. Default 16384. */
+  maxSockets?: number;
+  /** Ring slots shared by all listeners' queues. Default 131072 (two SOMAXCONN_HINT(65535) listeners). */
+  queueSlots?: number;
+  /** Legal backlog range per profile, [min, max]: defaults Winsock 2 and SPI [1, 512], Winsock 1.1 [1, 5]. */
+  backlogRange?: Partial<Record<Profile, readonly [number, number]>>;
+  /** How long `connect` waits before WSAETIMEDOUT. Default 21000 ms (Windows' default SYN retries). */
+  connectTimeoutMs?: number;
+  /**
+   * The OS accept queue (Deno.listen's tcpBacklog) in front of acceptq's: an
+   * integer in [1, 65535], or "backlog" for each listener's clamped backlog.
+   * Default 4096. The OS queue is a second queue: when a burst outruns it,
+   * Linux drops SYNs and those clients are decided only after their retries
+   * (1 s, 3 s, 7 s, ...; measured: up to 45 s for a burst of 200 at backlog 8).
+   * A deep one lets the accept pump see every connection at once and refuse the
+   * excess within milliseconds; admission still follows the backlog exactly.
+   */
+  osBacklog?: number | "backlog";
+  /** The core implementation; tests pass the debug build or the model. Default: the release core. */
+  core?: CoreOps;
+}
+
+/** What `Provider.describe` reports about a socket. */
+export interface SocketInfo {
+  /** AF_INET or AF_INET6. */
+  af: number;
+  /** SOCK_STREAM or SOCK_DGRAM. */
+  type: number;
+  /** The local address, once bound or connected. */
+  local?: SockAddr;
+  /** The peer, once connected or accepted. */
+  remote?: SockAddr;
+  /** For an accepted socket: how long its connection waited in the queue, in ms. */
+  queuedMs?: number;
+}
+
+/** A listener's counters (SPEC 4.3). */
+export interface ListenerStats {
+  /** The effective backlog after clamping. */
+  backlog: number;
+  /** Connections admitted and not yet accepted. */
+  queued: number;
+  /** Connections admitted to the queue since listen. */
+  admitted: number;
+  /** Connections handed to accept. */
+  accepted: number;
+  /** Connections refused because the queue was full. */
+  refused: number;
+  /** Queued connections reset by a re-listen that lowered the backlog. */
+  dropped: number;
+  /** The most connections ever queued at once. */
+  highWater: number;
+}
+
+/** The defaults of `ProviderOptions`. */
+export const PROVIDER_DEFAULTS = {
+  maxSockets: 16384,
+  queueSlots: 1 << 17,
+  connectTimeoutMs: 21_000,
+  osBacklog: 4096,
+};
+
+/** True for an OS queue length Deno.listen accepts as given: an integer in [1, 65535]. */
+export function isOsBacklog(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+}

@@ -1,0 +1,90 @@
+/**
+ * What the provider keeps per descriptor beyond the core's table entry: the
+ * transport objects, pending accepts, I/O lanes and state names.
+ *
+ * @module
+ */
+
+import { SocketState } from "../core/_abi.ts";
+import type { WinsockError } from "../shared/errors.ts";
+import type { SockAddr } from "../shared/_sockaddr.ts";
+import type { Endpoint, StreamConn } from "../transports/transport.ts";
+
+/** A connection the core has queued, and when it was admitted (performance.now()). */
+export interface Pending {
+  conn: StreamConn;
+  admittedAt: number;
+}
+
+export interface Waiter {
+  resolve(s: number): void;
+  reject(error: unknown): void;
+  addr: SockAddr | null | undefined;
+}
+
+/** What the provider knows of a descriptor beyond the core's table entry. */
+export interface SocketRecord {
+  readonly af: number;
+  readonly type: number;
+  readonly protocol: number;
+  /** The face that created it; WSACleanup closes only its own. */
+  readonly owner: string;
+  local?: SockAddr;
+  remote?: SockAddr;
+  endpoint?: Endpoint;
+  conn?: StreamConn;
+  /** For an accepted socket: how long its connection waited in the queue, in ms. */
+  queuedMs?: number;
+  waiters: Waiter[];
+  /** Set when the socket can no longer work (its address was lost, its endpoint died, shutdown). */
+  failure?: WinsockError;
+  /**
+   * A listener's address commit still in progress (a transport that commits
+   * later, such as TCP while the port is still being released).
+   */
+  committing?: Promise<void>;
+  connecting?: AbortController;
+  /** The last read (write) started, and how many are unfinished: each waits for the one before. */
+  reads: Promise<number> | undefined;
+  writes: Promise<number> | undefined;
+  readsPending: number;
+  writesPending: number;
+  closed: boolean;
+}
+
+/** Socket state names by number ("listening", ...), as `Provider.stateOf` reports them. */
+export const STATE_NAMES: readonly string[] = Object.entries(SocketState)
+  .sort(([, x], [, y]) => x - y)
+  .map(([name]) => name.toLowerCase());
+
+/** A new record with every field written, in one order: one object shape for every record. */
+export function newRecord(
+  af: number,
+  type: number,
+  protocol: number,
+  owner: string,
+  conn?: StreamConn,
+  queuedMs?: number,
+): SocketRecord {
+  // Every field written, in one order: one object shape for every record.
+  return {
+    af,
+    type,
+    protocol,
+    owner,
+    local: conn?.local,
+    remote: conn?.remote,
+    endpoint: undefined,
+    conn,
+    queuedMs,
+    waiters: [],
+    failure: undefined,
+    committing: undefined,
+    connecting: undefined,
+    reads: undefined,
+    writes: undefined,
+    readsPending: 0,
+    writesPending: 0,
+    closed: false,
+  };
+}

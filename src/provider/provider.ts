@@ -1,0 +1,689 @@
+/**
+ * The service provider: the one state machine behind every face (Winsock 2 and
+ * 1.1, SPI, WSK, the idiomatic listener), as Windows layers ws2_32 over a
+ * provider (SPEC 4.4). It owns the WebAssembly core (socket table, accept
+ * queues, backlog clamping) and a transport (real I/O), and reports like an SPI
+ * provider: synchronous calls return a value >= 0 or a negated Winsock code;
+ * asynchronous calls reject with a WinsockError.
+ *
+ * Each listening stream socket has one accept pump: it takes every connection
+ * the transport delivers and asks the core to admit it. Admitted connections
+ * wait in the core's ring until `accept` takes them; every other one is refused
+ * at once and counted. Connections that reach a socket that is bound but not
+ * listening are refused by the transport (reset when it listens or closes), and
+ * an in-process `connect` to one gets WSAECONNREFUSED at once.
+ *
+ * @module
+ */
+
+import { instantiateCore } from "../core/_core.ts";
+import { type CoreOps, type Profile, SocketState, StatField } from "../core/_abi.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  SO_ACCEPTCONN,
+  SO_ERROR,
+  SO_TYPE,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from "../shared/constants.ts";
+import { toWinsockError, wsaCodeOf } from "../shared/_deno_errors.ts";
+import { WinsockError, WSA } from "../shared/errors.ts";
+import { HandleTable } from "./_handles.ts";
+import { LocalPeers } from "./_local_peers.ts";
+import {
+  addrKey,
+  canonicalAddress,
+  checkOutParam,
+  checkSockAddr,
+  fillSockAddr,
+  isWildcard,
+  type SockAddr,
+  SOCKADDR_FIELDS,
+} from "../shared/_sockaddr.ts";
+import {
+  isOsBacklog,
+  type ListenerStats,
+  PROVIDER_DEFAULTS,
+  type ProviderOptions,
+  type SocketInfo,
+} from "./_options.ts";
+import { newRecord, type Pending, type SocketRecord, STATE_NAMES, type Waiter } from "./_socket_record.ts";
+import { TcpTransport } from "../transports/tcp_transport.ts";
+import type { Endpoint, StreamConn, Transport } from "../transports/transport.ts";
+
+export type { ListenerStats, ProviderOptions, SocketInfo };
+
+/**
+ * The service provider. Most code uses it through a face (the Winsock calls,
+ * the SPI calls, WSK or `listen()`); all faces of a process share one provider.
+ *
+ * @example Listening on loopback through the provider directly
+ * ```ts
+ * import { Provider } from "./provider.ts";
+ * const provider = new Provider();
+ * const s = provider.socket(2, 1, 6, "example"); // AF_INET, SOCK_STREAM, IPPROTO_TCP
+ * provider.bind(s, { family: 2, address: "127.0.0.1", port: 0 });
+ * console.log(provider.listen(s, 16, 0), provider.stats(s)?.backlog); // 0 16
+ * provider.closesocket(s);
+ * ```
+ */
+export class Provider {
+  /** The network this provider runs on. */
+  readonly transport: Transport;
+  readonly #core: CoreOps;
+  readonly #records = new Map<number, SocketRecord>();
+  readonly #pending = new HandleTable<Pending>();
+  readonly #peers = new LocalPeers();
+  readonly #connectTimeoutMs: number;
+  readonly #capacity: number;
+  readonly #osBacklog: number | "backlog";
+
+  /** Makes a provider; throws RangeError for options outside their documented ranges. */
+  constructor(options: ProviderOptions = {}) {
+    this.transport = options.transport ?? new TcpTransport();
+    this.#core = options.core ?? instantiateCore();
+    const maxSockets = options.maxSockets ?? PROVIDER_DEFAULTS.maxSockets;
+    const queueSlots = options.queueSlots ?? PROVIDER_DEFAULTS.queueSlots;
+    const init = this.#core.init(maxSockets, queueSlots);
+    if (init !== 0 || !Number.isInteger(maxSockets) || !Number.isInteger(queueSlots)) {
+      throw new RangeError(`maxSockets must be in [1, 2^20] and queueSlots in [1, 2^24] (integers)`);
+    }
+    for (const [profile, range] of Object.entries(options.backlogRange ?? {})) {
+      if (!range || this.#core.configure(Number(profile), range[0], range[1]) !== 0) {
+        throw new RangeError(`backlogRange[${profile}] must be [min, max] with 1 <= min <= max <= 65535`);
+      }
+    }
+    this.#capacity = maxSockets;
+    this.#osBacklog = options.osBacklog ?? PROVIDER_DEFAULTS.osBacklog;
+    if (this.#osBacklog !== "backlog" && !isOsBacklog(this.#osBacklog)) {
+      throw new RangeError('osBacklog must be an integer in [1, 65535] or "backlog"');
+    }
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs;
+    if (!(this.#connectTimeoutMs > 0)) throw new RangeError("connectTimeoutMs must be > 0");
+  }
+
+  // ─── Socket lifetime ──────────────────────────────────────────────────────
+
+  /**
+   * socket(): a new descriptor, or a negated code: WSAEAFNOSUPPORT,
+   * WSAESOCKTNOSUPPORT, WSAEPROTONOSUPPORT, WSAEPROTOTYPE, WSAEMFILE.
+   */
+  socket(af: number, type: number, protocol: number, owner: string): number {
+    if (af !== AF_INET && af !== AF_INET6) return -WSA.WSAEAFNOSUPPORT;
+    if (type !== SOCK_STREAM && type !== SOCK_DGRAM) return -WSA.WSAESOCKTNOSUPPORT;
+    if (protocol !== 0 && protocol !== IPPROTO_TCP && protocol !== IPPROTO_UDP) {
+      return -WSA.WSAEPROTONOSUPPORT;
+    }
+    const expected = type === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    if (protocol !== 0 && protocol !== expected) return -WSA.WSAEPROTOTYPE;
+    const s = this.#core.socket(type);
+    if (s < 0) return s;
+    this.#records.set(s, newRecord(af, type, expected, owner));
+    return s;
+  }
+
+  /**
+   * bind(): reserves `name` for real (port 0 picks a free port). Returns 0 or a
+   * negated code: WSAENOTSOCK, WSAEFAULT (null name), WSAEAFNOSUPPORT, WSAEINVAL
+   * (bad address or already bound), WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAEACCES.
+   * Throws TypeError for a name of the wrong JavaScript type.
+   */
+  bind(s: number, name: SockAddr): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    if (rec.failure) return -rec.failure.code;
+    const bad = checkSockAddr(name, rec.af);
+    if (bad) return -bad;
+    if (this.#core.stat(s, StatField.State) !== SocketState.Created) return -WSA.WSAEINVAL;
+    const addr = { family: name.family, address: name.address, port: name.port };
+    if (rec.type === SOCK_STREAM) {
+      let endpoint: Endpoint;
+      try {
+        endpoint = this.transport.bind(addr);
+      } catch (error) {
+        return -wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+      }
+      rec.endpoint = endpoint;
+      rec.local = endpoint.local;
+    } else {
+      rec.local = addr; // datagram sockets are recorded, not reserved: acceptq moves no datagrams
+    }
+    this.#core.bind(s);
+    return 0;
+  }
+
+  /**
+   * closesocket(): frees the descriptor. A listener resets its queued
+   * connections, rejects its pending accepts with WSAEINTR and releases its
+   * address (on TCP a listener's port is free for a new bind one event-loop turn
+   * later: Deno releases it once its pending accept is cancelled); pending I/O on
+   * a connection rejects with WSAEINTR. Returns 0 or -WSAENOTSOCK.
+   */
+  closesocket(s: number): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    rec.closed = true;
+    this.#records.delete(s);
+    const handedBack = this.#core.close(s);
+    for (let i = 0; i < handedBack; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
+    if (rec.waiters.length > 0) {
+      // Made only when needed: building an Error (its stack) is a real cost on every close.
+      const interrupted = new WinsockError(WSA.WSAEINTR, "the socket was closed");
+      for (const waiter of rec.waiters.splice(0)) waiter.reject(interrupted);
+    }
+    rec.endpoint?.close();
+    rec.conn?.close();
+    rec.connecting?.abort();
+    return 0;
+  }
+
+  // ─── Listening and accepting ──────────────────────────────────────────────
+
+  /**
+   * listen() under `profile`: clamps the backlog, makes the socket passive and
+   * commits its address with an OS queue of `osBacklog` (default: the
+   * provider's `osBacklog` option). A re-listen follows the profile (SPEC L6):
+   * dropped connections are reset.
+   * Returns 0 or a negated code in Winsock's order: WSAENOTSOCK, WSAEOPNOTSUPP,
+   * WSAEISCONN, WSAEINVAL (not bound; NaN backlog), WSAENOBUFS.
+   */
+  listen(s: number, backlog: number, profile: Profile, osBacklog?: number): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    if (rec.failure) return -rec.failure.code;
+    const requested = toBacklog(backlog);
+    if (Number.isNaN(requested)) {
+      // Winsock's order still holds: not a stream socket, then connected, then the bad argument.
+      if (rec.type !== SOCK_STREAM) return -WSA.WSAEOPNOTSUPP;
+      if (this.#core.stat(s, StatField.State) === SocketState.Connected) return -WSA.WSAEISCONN;
+      return -WSA.WSAEINVAL;
+    }
+    const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
+    const result = this.#core.listen(s, requested, profile);
+    if (result < 0) return result;
+    for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
+    if (!wasListening && rec.endpoint) {
+      const configured = osBacklog ?? this.#osBacklog;
+      const committing = rec.endpoint.listen(
+        configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured,
+      );
+      void this.#pump(s, rec, rec.endpoint);
+      if (committing) {
+        rec.committing = committing.then(
+          () => {
+            rec.committing = undefined;
+          },
+          (error) => {
+            rec.committing = undefined;
+            this.#fail(rec, error);
+          },
+        );
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * accept(): the oldest queued connection as a new connected descriptor; fills
+   * `addr` with the peer. Waits while the queue is empty, unless the socket is
+   * non-blocking (WSAEWOULDBLOCK at once). Rejects with WSAENOTSOCK,
+   * WSAEOPNOTSUPP, WSAEINVAL (not listening), WSAEMFILE (table full: the
+   * connection stays queued), WSAEINTR (closesocket, or `signal` aborted).
+   * Cancel-safe: a connection is taken from the queue only for a live caller.
+   */
+  accept(s: number, addr?: SockAddr | null, signal?: AbortSignal): Promise<number> {
+    const rec = this.#records.get(s);
+    if (!rec) return reject(WSA.WSAENOTSOCK);
+    const taken = this.tryAccept(s, addr);
+    if (taken >= 0) return Promise.resolve(taken);
+    if (rec.failure) return Promise.reject(rec.failure);
+    if (taken !== -WSA.WSAEWOULDBLOCK) return reject(-taken);
+    if (this.#core.stat(s, StatField.NonBlocking) === 1) return reject(WSA.WSAEWOULDBLOCK);
+    if (signal?.aborted) return reject(WSA.WSAEINTR, "aborted");
+    return new Promise<number>((resolve, rejectWaiter) => {
+      const waiter: Waiter = { resolve, reject: rejectWaiter, addr };
+      if (signal) {
+        const onAbort = () => {
+          const at = rec.waiters.indexOf(waiter);
+          if (at >= 0) rec.waiters.splice(at, 1);
+          rejectWaiter(new WinsockError(WSA.WSAEINTR, "aborted", { cause: signal.reason }));
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        waiter.resolve = (d) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(d);
+        };
+        waiter.reject = (e) => {
+          signal.removeEventListener("abort", onAbort);
+          rejectWaiter(e);
+        };
+      }
+      rec.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * The synchronous part of accept: a new descriptor for the oldest queued
+   * connection (filling `addr`), or a negated code: WSAEWOULDBLOCK when nothing
+   * is queued (whatever the blocking mode), WSAENOTSOCK, WSAEOPNOTSUPP,
+   * WSAEINVAL, WSAEMFILE, or the code of the socket's failure.
+   */
+  tryAccept(s: number, addr?: SockAddr | null): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    checkOutParam(addr, "addr", SOCKADDR_FIELDS);
+    if (rec.failure) return -rec.failure.code;
+    const taken = this.#core.take(s);
+    return taken >= 0 ? this.#adopt(taken, rec, addr) : taken;
+  }
+
+  /** The listener's counters, or undefined when `s` is not a listening socket. */
+  stats(s: number): ListenerStats | undefined {
+    if (!this.#records.has(s) || this.#core.stat(s, StatField.State) !== SocketState.Listening) {
+      return undefined;
+    }
+    const stat = (field: number) => this.#core.stat(s, field);
+    return {
+      backlog: stat(StatField.Backlog),
+      queued: stat(StatField.Queued),
+      admitted: stat(StatField.Admitted),
+      accepted: stat(StatField.Taken),
+      refused: stat(StatField.Refused),
+      dropped: stat(StatField.Dropped),
+      highWater: stat(StatField.HighWater),
+    };
+  }
+
+  // ─── Connections ──────────────────────────────────────────────────────────
+
+  /**
+   * connect(): connects a stream socket (a datagram socket just records its
+   * peer). Against a listener in this process, a full queue rejects exactly
+   * with WSAECONNREFUSED. Rejects with WSAENOTSOCK, WSAEFAULT, WSAEAFNOSUPPORT,
+   * WSAEINVAL (listening, or a bad address), WSAEISCONN, WSAEALREADY,
+   * WSAECONNREFUSED, WSAETIMEDOUT, WSAENETUNREACH, WSAEINTR (closesocket, or `signal` aborted).
+   */
+  async connect(s: number, name: SockAddr, signal?: AbortSignal): Promise<0> {
+    const rec = this.#records.get(s);
+    if (!rec) throw new WinsockError(WSA.WSAENOTSOCK);
+    if (rec.failure) throw rec.failure;
+    const bad = checkSockAddr(name, rec.af);
+    if (bad) throw new WinsockError(bad);
+    const begun = this.#core.beginConnect(s);
+    if (begun < 0) throw new WinsockError(-begun);
+    const to = { family: name.family, address: name.address, port: name.port };
+    if (rec.type === SOCK_DGRAM) {
+      rec.remote = to;
+      this.#core.endConnect(s, 1);
+      return 0;
+    }
+    // Deno.connect cannot connect from a chosen local address: a bound socket gives its reservation up.
+    rec.endpoint?.close();
+    rec.endpoint = undefined;
+    const abort = new AbortController();
+    rec.connecting = abort;
+    const timer = setTimeout(() => abort.abort(), this.#connectTimeoutMs);
+    const cancel = () => abort.abort();
+    signal?.addEventListener("abort", cancel, { once: true });
+    const target = this.#localTarget(to);
+    const local = target !== undefined;
+    if (local) this.#peers.begin();
+    try {
+      if (target && !target.listening) {
+        throw new WinsockError(WSA.WSAECONNREFUSED, "the socket there is bound, not listening");
+      }
+      await target?.committing; // a local listener still committing its address
+      const conn = await this.transport.connect(to, abort.signal);
+      if (local && !(await this.#peers.decision(addrKey(conn.local), 2000))) {
+        conn.close();
+        throw new WinsockError(WSA.WSAECONNREFUSED, "the listener's queue is full");
+      }
+      if (rec.closed) {
+        conn.close();
+        throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect");
+      }
+      this.#core.endConnect(s, 1);
+      rec.conn = conn;
+      rec.local = conn.local;
+      rec.remote = conn.remote;
+      return 0;
+    } catch (error) {
+      if (rec.closed) {
+        throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect", { cause: error });
+      }
+      this.#core.endConnect(s, 0);
+      if (signal?.aborted) throw new WinsockError(WSA.WSAEINTR, "connect was cancelled", { cause: error });
+      throw toWinsockError(error, WSA.WSAECONNREFUSED);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
+      rec.connecting = undefined;
+      if (local) this.#peers.end();
+    }
+  }
+
+  /**
+   * send(): writes all of `data`; resolves its length. Sends on one socket go
+   * out in call order. Rejects with WSAENOTSOCK, WSAEFAULT (null), WSAENOTCONN,
+   * WSAECONNRESET, WSAEINTR (closesocket). TypeError when `data` is not a Uint8Array.
+   */
+  send(s: number, data: Uint8Array): Promise<number> {
+    return this.#io(s, data, "data", "writes", (conn) => conn.write(data));
+  }
+
+  /**
+   * recv(): reads into `buf`; resolves the byte count, 0 at the peer's orderly
+   * close. Receives on one socket are served in call order. Rejects like `send`.
+   */
+  recv(s: number, buf: Uint8Array): Promise<number> {
+    return this.#io(
+      s,
+      buf,
+      "buf",
+      "reads",
+      async (conn) => buf.length === 0 ? 0 : (await conn.read(buf)) ?? 0,
+    );
+  }
+
+  // ─── Names and options ────────────────────────────────────────────────────
+
+  /** getsockname(): fills `name`. Returns 0, -WSAENOTSOCK, -WSAEFAULT (null), -WSAEINVAL (unbound). */
+  getsockname(s: number, name: SockAddr): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    if (name === null || name === undefined) return -WSA.WSAEFAULT;
+    checkOutParam(name, "name", SOCKADDR_FIELDS);
+    if (!rec.local) return -WSA.WSAEINVAL;
+    fillSockAddr(name, rec.local);
+    return 0;
+  }
+
+  /**
+   * getsockopt() at SOL_SOCKET: SO_ACCEPTCONN (1 while listening), SO_TYPE,
+   * SO_ERROR (0). Returns 0, -WSAENOTSOCK, -WSAEFAULT (null optval), -WSAEINVAL
+   * (unknown level), -WSAENOPROTOOPT (unknown option).
+   */
+  getsockopt(s: number, level: number, optname: number, optval: { value: number }): number {
+    if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
+    if (optval === null || optval === undefined) return -WSA.WSAEFAULT;
+    checkOutParam(optval, "optval", ["value"]);
+    if (level !== SOL_SOCKET) return -WSA.WSAEINVAL;
+    switch (optname) {
+      case SO_ACCEPTCONN:
+        optval.value = this.#core.stat(s, StatField.State) === SocketState.Listening ? 1 : 0;
+        return 0;
+      case SO_TYPE:
+        optval.value = this.#core.stat(s, StatField.Type);
+        return 0;
+      case SO_ERROR:
+        optval.value = 0;
+        return 0;
+    }
+    return -WSA.WSAENOPROTOOPT;
+  }
+
+  /**
+   * setsockopt(): every option acceptq knows is read-only here, so this returns
+   * -WSAENOPROTOOPT (SO_ACCEPTCONN included), -WSAENOTSOCK or -WSAEINVAL (level).
+   */
+  setsockopt(s: number, level: number, _optname: number, _value: number): number {
+    if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
+    if (level !== SOL_SOCKET) return -WSA.WSAEINVAL;
+    return -WSA.WSAENOPROTOOPT;
+  }
+
+  /** ioctlsocket(FIONBIO): sets non-blocking mode from `argp.value`. Returns 0 or a negated code. */
+  setNonBlocking(s: number, on: boolean): number {
+    if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
+    return this.#core.setNonBlocking(s, on ? 1 : 0);
+  }
+
+  // ─── Whole-provider operations ────────────────────────────────────────────
+
+  /**
+   * Resolves when the listener's address is committed (at once when it already
+   * is, or when `s` is not a listener); resolves with the failure when the
+   * commit failed. Never rejects.
+   */
+  async committed(s: number): Promise<WinsockError | undefined> {
+    const rec = this.#records.get(s);
+    await rec?.committing;
+    return rec?.failure;
+  }
+
+  /** Whether a listener's address commit is still in progress. */
+  isCommitting(s: number): boolean {
+    return this.#records.get(s)?.committing !== undefined;
+  }
+
+  /** Why `s` can no longer work (its address was lost, its endpoint died, shutdown), if it cannot. */
+  failure(s: number): WinsockError | undefined {
+    return this.#records.get(s)?.failure;
+  }
+
+  /**
+   * Takes the network away from every socket: each becomes no longer functional
+   * (WSAENETDOWN; WSK reports STATUS_FILE_FORCED_CLOSED), its pending accepts
+   * reject, its queued connections are reset and its address released. The
+   * descriptors stay allocated until their owners close them.
+   */
+  shutdown(): void {
+    const down = new WinsockError(WSA.WSAENETDOWN, "the provider was shut down");
+    for (const rec of this.#records.values()) {
+      this.#fail(rec, down);
+      rec.endpoint?.close();
+      rec.endpoint = undefined;
+      rec.conn?.reset();
+      rec.connecting?.abort();
+    }
+  }
+
+  /** Closes every socket `owner` created (all sockets when omitted); returns how many. */
+  closeAll(owner?: string): number {
+    let closed = 0;
+    for (const [s, rec] of [...this.#records]) {
+      if (owner === undefined || rec.owner === owner) closed += this.closesocket(s) === 0 ? 1 : 0;
+    }
+    return closed;
+  }
+
+  /** Reads the non-blocking flag into `out.value` (0 or 1). Returns 0 or -WSAENOTSOCK. */
+  nonBlocking(s: number, out: { value: number }): number {
+    if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
+    out.value = this.#core.stat(s, StatField.NonBlocking);
+    return 0;
+  }
+
+  /** The size of the socket table. */
+  capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Descriptors open now. */
+  openSockets(): number {
+    return this.#records.size;
+  }
+
+  /** Pending connections held for the core's queues (handed to accept or reset on close). */
+  pendingConnections(): number {
+    return this.#pending.size;
+  }
+
+  /** The socket's state name in the core ("listening", ...), or undefined when it is not a socket. */
+  stateOf(s: number): string | undefined {
+    if (!this.#records.has(s)) return undefined;
+    return STATE_NAMES[this.#core.stat(s, StatField.State)];
+  }
+
+  /**
+   * The socket's family, type and addresses, and for an accepted socket how long
+   * its connection waited in the queue (ms); undefined when `s` is not a socket.
+   */
+  describe(s: number): SocketInfo | undefined {
+    const rec = this.#records.get(s);
+    return rec &&
+      { af: rec.af, type: rec.type, local: rec.local, remote: rec.remote, queuedMs: rec.queuedMs };
+  }
+
+  // ─── Internals ────────────────────────────────────────────────────────────
+
+  /** The accept pump of one bound stream socket: admit or refuse every arriving connection. */
+  async #pump(s: number, rec: SocketRecord, endpoint: Endpoint): Promise<void> {
+    while (!rec.closed && rec.endpoint === endpoint) {
+      let conn: StreamConn;
+      try {
+        conn = await endpoint.accept();
+      } catch (error) {
+        if (rec.closed || rec.endpoint !== endpoint || wsaCodeOf(error) === WSA.WSAEINTR) return;
+        if (wsaCodeOf(error) === WSA.WSAENETDOWN) return this.#fail(rec, error);
+        // A passing OS failure (for example the process is out of file descriptors): try again shortly.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      if (rec.closed || rec.endpoint !== endpoint) {
+        conn.reset();
+        return;
+      }
+      this.#arrive(s, rec, conn);
+    }
+  }
+
+  #arrive(s: number, rec: SocketRecord, conn: StreamConn): void {
+    const handle = this.#pending.add({ conn, admittedAt: performance.now() });
+    const admitted = this.#core.admit(s, handle);
+    if (this.#peers.active) this.#peers.announce(addrKey(conn.remote), admitted === 0);
+    if (admitted === 0) {
+      this.#serveWaiters(s, rec);
+      return;
+    }
+    // Refused: the queue is full (counted by the core).
+    this.#pending.take(handle);
+    conn.reset();
+  }
+
+  #serveWaiters(s: number, rec: SocketRecord): void {
+    while (rec.waiters.length > 0) {
+      const taken = this.#core.take(s);
+      if (taken === -WSA.WSAEWOULDBLOCK) return;
+      const waiter = rec.waiters.shift()!;
+      if (taken < 0) {
+        waiter.reject(new WinsockError(-taken)); // WSAEMFILE: the connection stays queued
+        continue;
+      }
+      try {
+        waiter.resolve(this.#adopt(taken, rec, waiter.addr));
+      } catch (error) {
+        // Filling the caller's addr failed (checked writable, so only a throwing setter gets here):
+        // this one waiter fails and its connection is closed; the pump goes on.
+        this.closesocket(taken);
+        waiter.reject(error);
+      }
+    }
+  }
+
+  /** Gives the connection the core just dequeued to the new descriptor `d`. */
+  #adopt(d: number, listener: SocketRecord, addr: SockAddr | null | undefined): number {
+    const pending = this.#pending.take(this.#core.takenHandle());
+    if (!pending) {
+      throw new Error(`acceptq internal error: no connection for handle ${this.#core.takenHandle()}`);
+    }
+    const { conn, admittedAt } = pending;
+    this.#records.set(
+      d,
+      newRecord(
+        listener.af,
+        SOCK_STREAM,
+        listener.protocol,
+        listener.owner,
+        conn,
+        performance.now() - admittedAt,
+      ),
+    );
+    fillSockAddr(addr, conn.remote);
+    return d;
+  }
+
+  #fail(rec: SocketRecord, error: unknown): void {
+    if (rec.closed || rec.failure) return;
+    rec.failure = toWinsockError(error, WSA.WSAEADDRINUSE);
+    for (const waiter of rec.waiters.splice(0)) waiter.reject(rec.failure);
+  }
+
+  /**
+   * The socket of this provider whose address `to` reaches, if any (same family
+   * and port; the exact address before a wildcard): is it listening, is it
+   * committing.
+   */
+  #localTarget(to: SockAddr): { listening: boolean; committing?: Promise<void> } | undefined {
+    const address = canonicalAddress(to.address);
+    let wildcard: { listening: boolean; committing?: Promise<void> } | undefined;
+    for (const [s, rec] of this.#records) {
+      const local = rec.endpoint?.local;
+      if (!local || local.port !== to.port || local.family !== to.family) continue;
+      const target = {
+        listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
+        committing: rec.committing,
+      };
+      if (canonicalAddress(local.address) === address) return target;
+      if (isWildcard(local.address) && !wildcard?.listening) wildcard = target;
+    }
+    return wildcard;
+  }
+
+  #io(
+    s: number,
+    buffer: Uint8Array,
+    what: string,
+    lane: "reads" | "writes",
+    op: (conn: StreamConn) => Promise<number>,
+  ): Promise<number> {
+    const rec = this.#records.get(s);
+    if (!rec) return reject(WSA.WSAENOTSOCK);
+    if (buffer === null || buffer === undefined) return reject(WSA.WSAEFAULT);
+    if (!(buffer instanceof Uint8Array)) {
+      return Promise.reject(new TypeError(`${what} must be a Uint8Array, got ${typeof buffer}`));
+    }
+    if (rec.failure) return Promise.reject(rec.failure);
+    const conn = rec.conn;
+    if (!conn) return reject(WSA.WSAENOTCONN);
+    const pending = lane === "reads" ? "readsPending" : "writesPending";
+    const start = (): Promise<number> =>
+      rec.closed ? reject(WSA.WSAEINTR, "the socket was closed") : op(conn);
+    const done = (n: number): number => {
+      rec[pending]--;
+      return n;
+    };
+    const fail = (error: unknown): never => {
+      rec[pending]--;
+      throw rec.closed
+        ? new WinsockError(WSA.WSAEINTR, "the socket was closed", { cause: error })
+        : toWinsockError(error, WSA.WSAECONNRESET);
+    };
+    // Idle lane (the common case): start at once; else after the one before, whatever its outcome.
+    const previous = rec[pending] === 0 ? undefined : rec[lane];
+    const run = (previous ? previous.then(start, start) : start()).then(done, fail);
+    rec[pending]++;
+    rec[lane] = run;
+    return run;
+  }
+}
+
+function reject(code: number, detail?: string): Promise<never> {
+  return Promise.reject(new WinsockError(code, detail));
+}
+
+/**
+ * A JavaScript backlog as the core's i32: fractions truncate toward zero (as C's
+ * conversion to int does) and values beyond i32 saturate, so 2^40 means "as
+ * large as allowed" and -2^40 the largest SOMAXCONN_HINT. NaN stays NaN (WSAEINVAL).
+ */
+export function toBacklog(backlog: number): number {
+  if (Number.isNaN(backlog)) return NaN;
+  if (backlog >= 2 ** 31 - 1) return 2 ** 31 - 1;
+  if (backlog <= -(2 ** 31)) return -(2 ** 31);
+  return Math.trunc(backlog);
+}

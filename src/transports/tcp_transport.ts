@@ -1,0 +1,295 @@
+/**
+ * The TCP transport: real sockets through Deno.listen and Deno.connect.
+ *
+ * Facts it is built on (measured with Deno 2.9.6 on Linux; bench/results/transport_facts.md):
+ * - Deno.listen is synchronous, so bind reports WSAEADDRINUSE at once.
+ * - Only one accept() may be pending on a Deno.Listener (a second fails with Busy).
+ * - A listener closed while an accept() is pending frees its port only a
+ *   macrotask or more later. So a bound socket's reservation runs no accept:
+ *   `listen` closes it and listens again on the port in the same turn, which
+ *   works at once (it falls back to retrying briefly if the port is busy).
+ * - For the same reason a port whose listener was closed with its accept
+ *   pending is busy for that turn. The transport remembers such ports: a bind
+ *   to one gets an endpoint that takes the port as soon as it is free (its
+ *   `listen` then commits asynchronously), so closing a listener and binding
+ *   its port again in the same turn works, as on Windows.
+ * - Closing a listening socket resets the connections in its OS queue: that is
+ *   how connections reaching a bound, not yet listening socket are refused.
+ * - Deno.TcpConn.close() always sends FIN; there is no way to send RST. A
+ *   client refused by the accept pump therefore reads an orderly end of stream.
+ * - tcpBacklog is cast to i32 without checks; the provider passes only values it
+ *   has clamped to [1, 65535].
+ *
+ * @module
+ */
+
+import { toWinsockError } from "../shared/_deno_errors.ts";
+import { WinsockError, WSA } from "../shared/errors.ts";
+import { fromDenoAddr, type SockAddr } from "../shared/_sockaddr.ts";
+import type { Endpoint, StreamConn, Transport } from "./transport.ts";
+
+/**
+ * OS backlog of a reservation that is bound but not listening: large, so that a
+ * connection arriving then completes its handshake and is reset when the socket
+ * listens or closes, instead of retrying its SYN.
+ */
+const BOUND_OS_BACKLOG = 4096;
+/** Waits before each further attempt to listen on a reserved port that is busy (about 0.3 s in all). */
+const REOPEN_DELAYS_MS = [1, 2, 5, 10, 20, 40, 80, 150];
+
+class TcpStream implements StreamConn {
+  readonly local: SockAddr;
+  readonly remote: SockAddr;
+  #conn: Deno.TcpConn;
+  #closed = false;
+  #onClose: () => void;
+
+  constructor(conn: Deno.TcpConn, onClose: () => void) {
+    this.#conn = conn;
+    this.#onClose = onClose;
+    this.local = fromDenoAddr(conn.localAddr);
+    this.remote = fromDenoAddr(conn.remoteAddr);
+  }
+
+  async read(buf: Uint8Array): Promise<number | null> {
+    try {
+      return await this.#conn.read(buf);
+    } catch (error) {
+      throw toWinsockError(error, WSA.WSAECONNRESET);
+    }
+  }
+
+  async write(data: Uint8Array): Promise<number> {
+    let written = 0;
+    try {
+      while (written < data.length) written += await this.#conn.write(data.subarray(written));
+    } catch (error) {
+      throw toWinsockError(error, WSA.WSAECONNRESET);
+    }
+    return written;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed underneath (BadResource): nothing left to release.
+    }
+    this.#onClose();
+  }
+
+  reset(): void {
+    this.close();
+  }
+}
+
+class TcpEndpoint implements Endpoint {
+  readonly local: SockAddr;
+  /** Undefined only while a deferred reservation waits for its port. */
+  #listener: Deno.TcpListener | undefined;
+  #hostname: string;
+  #closed = false;
+  /** Set while the endpoint waits for its port (a deferred reservation, or `listen` on a busy port). */
+  #retrying: Promise<void> | undefined;
+  /** Set while an accept is pending: closing then frees the port only a turn later. */
+  #accepting: Promise<unknown> | undefined;
+  #transport: TcpTransport;
+
+  /**
+   * A reservation: `listener` when the port was taken at once, or `wait` (the
+   * release of the port by one of our own listeners) after which it is taken.
+   */
+  constructor(
+    transport: TcpTransport,
+    local: SockAddr,
+    listener: Deno.TcpListener | undefined,
+    wait?: Promise<void>,
+  ) {
+    this.#transport = transport;
+    this.#hostname = local.address;
+    this.#listener = listener;
+    this.local = listener ? fromDenoAddr(listener.addr) : local;
+    if (!listener) this.#retrying = this.#retry(BOUND_OS_BACKLOG, wait);
+  }
+
+  async accept(): Promise<StreamConn> {
+    while (true) {
+      if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
+      if (this.#retrying || !this.#listener) {
+        await this.#retrying?.catch(() => {});
+        continue;
+      }
+      const listener = this.#listener;
+      try {
+        const accepting = listener.accept();
+        this.#accepting = accepting;
+        return this.#transport.track(await accepting);
+      } catch (error) {
+        if (this.#closed || listener !== this.#listener) continue; // closed by us: the loop decides
+        if (error instanceof Deno.errors.BadResource) {
+          // Closed by nobody here: the listening socket is gone.
+          throw new WinsockError(WSA.WSAENETDOWN, "the listening socket is gone", { cause: error });
+        }
+        throw toWinsockError(error);
+      } finally {
+        this.#accepting = undefined;
+      }
+    }
+  }
+
+  listen(backlog: number): Promise<void> | void {
+    if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
+    if (this.#retrying) {
+      // Still waiting for the port: listen once it is ours.
+      this.#retrying = this.#retrying.then(() => this.#retry(backlog, undefined, true));
+      return this.#retrying;
+    }
+    this.#closeListener(); // resets what reached the reservation; no accept is pending on it
+    try {
+      this.#listener = this.#open(backlog);
+      return;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) {
+        this.close();
+        return Promise.reject(toWinsockError(error, WSA.WSAEADDRINUSE));
+      }
+    }
+    this.#retrying = this.#retry(backlog);
+    return this.#retrying;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#accepting) this.#transport.releasing(this.local, this.#accepting);
+    this.#closeListener();
+    this.#transport.untrack(this);
+  }
+
+  #open(backlog: number): Deno.TcpListener {
+    return Deno.listen({
+      hostname: this.#hostname,
+      port: this.local.port,
+      transport: "tcp",
+      tcpBacklog: backlog,
+    });
+  }
+
+  /**
+   * Takes the port with `backlog` (after `wait`), retrying briefly while it is
+   * busy; `replace` closes a reservation that is already there first.
+   */
+  async #retry(backlog: number, wait?: Promise<void>, replace = false): Promise<void> {
+    await wait;
+    if (replace) this.#closeListener();
+    let lastError: unknown;
+    try {
+      for (const delay of [0, ...REOPEN_DELAYS_MS]) {
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
+        try {
+          this.#listener = this.#open(backlog);
+          return;
+        } catch (error) {
+          lastError = error;
+          if (!(error instanceof Deno.errors.AddrInUse)) break;
+        }
+      }
+      this.#closed = true;
+      this.#transport.untrack(this);
+      throw toWinsockError(lastError, WSA.WSAEADDRINUSE);
+    } finally {
+      this.#retrying = undefined;
+    }
+  }
+
+  #closeListener(): void {
+    try {
+      this.#listener?.close();
+    } catch {
+      // Already closed.
+    }
+    this.#listener = undefined;
+  }
+}
+
+/**
+ * The TCP transport on Deno.listen / Deno.connect. Needs `--allow-net`.
+ *
+ * @example A provider on TCP (the default transport)
+ * ```ts
+ * import { TcpTransport } from "./tcp_transport.ts";
+ * const tcp = new TcpTransport();
+ * console.log(tcp.name, tcp.live()); // "tcp" 0
+ * ```
+ */
+export class TcpTransport implements Transport {
+  /** Always "tcp". */
+  readonly name = "tcp";
+  #live = new Set<unknown>();
+  /** Ports our own closed listeners are still releasing, and when they will be free. */
+  #releasing = new Map<string, Promise<void>>();
+
+  /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */
+  bind(addr: SockAddr): Endpoint {
+    let endpoint: TcpEndpoint;
+    try {
+      const listener = Deno.listen({
+        hostname: addr.address,
+        port: addr.port,
+        transport: "tcp",
+        tcpBacklog: BOUND_OS_BACKLOG,
+      });
+      endpoint = new TcpEndpoint(this, addr, listener);
+    } catch (error) {
+      const freed = error instanceof Deno.errors.AddrInUse
+        ? this.#releasing.get(String(addr.port))
+        : undefined;
+      if (!freed) throw toWinsockError(error, WSA.WSAEADDRNOTAVAIL);
+      endpoint = new TcpEndpoint(this, addr, undefined, freed); // our own port, free in a moment
+    }
+    this.#live.add(endpoint);
+    return endpoint;
+  }
+
+  /** Connects with Deno.connect; `signal` aborts (the provider's timeout). */
+  async connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn> {
+    try {
+      const conn = await Deno.connect({ hostname: to.address, port: to.port, transport: "tcp", signal });
+      return this.track(conn);
+    } catch (error) {
+      if (signal.aborted) throw new WinsockError(WSA.WSAETIMEDOUT, "connect timed out", { cause: error });
+      throw toWinsockError(error, WSA.WSAECONNREFUSED);
+    }
+  }
+
+  /** Endpoints and connections not yet closed. */
+  live(): number {
+    return this.#live.size;
+  }
+
+  /** @internal Wraps and counts a connection. */
+  track(conn: Deno.TcpConn): StreamConn {
+    const stream: StreamConn = new TcpStream(conn, () => this.#live.delete(stream));
+    this.#live.add(stream);
+    return stream;
+  }
+
+  /** @internal Notes that `local`'s port is free once `accepting` has settled and a macrotask has passed. */
+  releasing(local: SockAddr, accepting: Promise<unknown>): void {
+    const key = String(local.port);
+    const freed: Promise<void> = accepting.then(() => {}, () => {}).then(() =>
+      new Promise<void>((resolve) => setTimeout(resolve, 0))
+    ).finally(() => {
+      if (this.#releasing.get(key) === freed) this.#releasing.delete(key);
+    });
+    this.#releasing.set(key, freed);
+  }
+
+  /** @internal Forgets a closed endpoint. */
+  untrack(endpoint: Endpoint): void {
+    this.#live.delete(endpoint);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What the provider needs from a network: reserve a local address, take the
+ * connections that arrive at it, connect out, and move bytes. The TCP transport
+ * (src/transports/tcp_transport.ts) implements it on Deno.listen / Deno.connect; the
+ * in-memory transport implements it with no OS sockets. The provider, not the
+ * transport, decides which connections are admitted and which are refused.
+ *
+ * @module
+ */
+
+import type { SockAddr } from "../shared/_sockaddr.ts";
+
+/** A connected byte stream. */
+export interface StreamConn {
+  /** This end's address. */
+  readonly local: SockAddr;
+  /** The peer's address. */
+  readonly remote: SockAddr;
+  /** Reads into `buf`; resolves the byte count, or null at the peer's orderly close. */
+  read(buf: Uint8Array): Promise<number | null>;
+  /** Writes all of `data`; resolves its length. */
+  write(data: Uint8Array): Promise<number>;
+  /** Orderly close: the peer reads the end of the stream. Idempotent. */
+  close(): void;
+  /**
+   * Abortive close, used to refuse or drop a pending connection. Where the
+   * transport can, the peer sees a reset; on Deno's TCP this is an orderly close
+   * (Deno.TcpConn cannot send RST). Idempotent.
+   */
+  reset(): void;
+}
+
+/** A reserved local address that connections arrive at. */
+export interface Endpoint {
+  /** The address actually reserved (port 0 resolved). */
+  readonly local: SockAddr;
+  /**
+   * The next arriving connection. Only one call may be in flight. Rejects with a
+   * WinsockError: WSAEINTR once the endpoint is closed; WSAENETDOWN when the
+   * endpoint died underneath (the provider then marks the socket no longer
+   * functional); any other code is taken as passing and retried.
+   */
+  accept(): Promise<StreamConn>;
+  /**
+   * Commits the endpoint to listening with `backlog` as the OS queue length.
+   * Connections that reached the endpoint before are refused (reset). Returns
+   * nothing when that is done at once, or a promise that resolves when done and
+   * rejects (WSAEADDRINUSE) when the address was lost meanwhile. The provider
+   * calls `accept` only after `listen`.
+   */
+  listen(backlog: number): Promise<void> | void;
+  /** Releases the address; a pending accept rejects. Idempotent. */
+  close(): void;
+}
+
+/** A network the provider can run on. */
+export interface Transport {
+  /** "tcp" or "memory". */
+  readonly name: string;
+  /**
+   * Reserves `addr` now. Throws a WinsockError: WSAEADDRINUSE, WSAEADDRNOTAVAIL,
+   * WSAEACCES.
+   */
+  bind(addr: SockAddr): Endpoint;
+  /** Connects to `to`. Rejects with a WinsockError (WSAECONNREFUSED, WSAETIMEDOUT, ...). */
+  connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn>;
+  /** Live objects (endpoints and connections) the transport still holds: 0 after a clean shutdown. */
+  live(): number;
+}
