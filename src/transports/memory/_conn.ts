@@ -1,0 +1,56 @@
+/**
+ * One side of an in-memory connection: a pipe in, a pipe out.
+ *
+ * @module
+ */
+
+import { WinsockError, WSA } from "../../shared/errors.ts";
+import type { SockAddr } from "../../shared/_sockaddr.ts";
+import type { StreamConn } from "../transport.ts";
+import type { Pipe } from "./_pipe.ts";
+
+/** One side of an in-memory connection. */
+export class MemoryConn implements StreamConn {
+  readonly local: SockAddr;
+  readonly remote: SockAddr;
+  readonly #in: Pipe;
+  readonly #out: Pipe;
+  #released = false;
+  readonly #onRelease: () => void;
+
+  constructor(local: SockAddr, remote: SockAddr, input: Pipe, output: Pipe, onRelease: () => void) {
+    this.local = local;
+    this.remote = remote;
+    this.#in = input;
+    this.#out = output;
+    this.#onRelease = onRelease;
+  }
+
+  read(buf: Uint8Array): Promise<number | null> {
+    if (!(buf instanceof Uint8Array)) return Promise.reject(new TypeError("buf must be a Uint8Array"));
+    if (this.#released) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK, "the connection was closed"));
+    return this.#in.read(buf);
+  }
+
+  write(data: Uint8Array): Promise<number> {
+    if (!(data instanceof Uint8Array)) return Promise.reject(new TypeError("data must be a Uint8Array"));
+    if (this.#released) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK, "the connection was closed"));
+    return this.#out.write(data);
+  }
+
+  close(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#in.readerGone(WSA.WSAEINTR);
+    this.#out.end(WSA.WSAEINTR);
+    this.#onRelease();
+  }
+
+  reset(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#in.readerGone(WSA.WSAEINTR);
+    this.#out.writerReset(WSA.WSAEINTR);
+    this.#onRelease();
+  }
+}
