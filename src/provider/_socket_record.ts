@@ -6,7 +6,8 @@
  */
 
 import { SocketState } from "../core/_abi.ts";
-import type { WinsockError } from "../shared/errors.ts";
+import { toWinsockError } from "../shared/_deno_errors.ts";
+import { type WinsockError, WSA } from "../shared/errors.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn } from "../transports/transport.ts";
 
@@ -87,4 +88,15 @@ export function newRecord(
     writesPending: 0,
     closed: false,
   };
+}
+
+/**
+ * Marks the socket as no longer functional with `error` (as a WinsockError;
+ * WSAEADDRINUSE when it is not one) and rejects its waiting accepts. A closed
+ * or already failed socket keeps what it has.
+ */
+export function failRecord(rec: SocketRecord, error: unknown): void {
+  if (rec.closed || rec.failure) return;
+  rec.failure = toWinsockError(error, WSA.WSAEADDRINUSE);
+  for (const waiter of rec.waiters.splice(0)) waiter.reject(rec.failure);
 }

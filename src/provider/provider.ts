@@ -30,17 +30,14 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
 } from "../shared/constants.ts";
-import { toWinsockError, wsaCodeOf } from "../shared/_deno_errors.ts";
+import { wsaCodeOf } from "../shared/_deno_errors.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import { HandleTable } from "./_handles.ts";
 import { LocalPeers } from "./_local_peers.ts";
 import {
-  addrKey,
-  canonicalAddress,
   checkOutParam,
   checkSockAddr,
   fillSockAddr,
-  isWildcard,
   type SockAddr,
   SOCKADDR_FIELDS,
 } from "../shared/_sockaddr.ts";
@@ -51,8 +48,11 @@ import {
   type ProviderOptions,
   type SocketInfo,
 } from "./_options.ts";
-import { newRecord, type Pending, type SocketRecord, STATE_NAMES, type Waiter } from "./_socket_record.ts";
-import { TcpTransport } from "../transports/tcp_transport.ts";
+import { failRecord, newRecord, type Pending, type SocketRecord, STATE_NAMES } from "./_socket_record.ts";
+import { Acceptor } from "./_acceptor.ts";
+import { Connector } from "./_connector.ts";
+import { type Lane, runInLane } from "./_io_lanes.ts";
+import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
 import type { Endpoint, StreamConn, Transport } from "../transports/transport.ts";
 
 export type { ListenerStats, ProviderOptions, SocketInfo };
@@ -78,13 +78,14 @@ export class Provider {
   readonly #records = new Map<number, SocketRecord>();
   readonly #pending = new HandleTable<Pending>();
   readonly #peers = new LocalPeers();
-  readonly #connectTimeoutMs: number;
+  readonly #acceptor: Acceptor;
+  readonly #connector: Connector;
   readonly #capacity: number;
   readonly #osBacklog: number | "backlog";
 
   /** Makes a provider; throws RangeError for options outside their documented ranges. */
   constructor(options: ProviderOptions = {}) {
-    this.transport = options.transport ?? new TcpTransport();
+    this.transport = options.transport ?? transportNamed(DEFAULT_TRANSPORT);
     this.#core = options.core ?? instantiateCore();
     const maxSockets = options.maxSockets ?? PROVIDER_DEFAULTS.maxSockets;
     const queueSlots = options.queueSlots ?? PROVIDER_DEFAULTS.queueSlots;
@@ -102,8 +103,16 @@ export class Provider {
     if (this.#osBacklog !== "backlog" && !isOsBacklog(this.#osBacklog)) {
       throw new RangeError('osBacklog must be an integer in [1, 65535] or "backlog"');
     }
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs;
-    if (!(this.#connectTimeoutMs > 0)) throw new RangeError("connectTimeoutMs must be > 0");
+    const connectTimeoutMs = options.connectTimeoutMs ?? PROVIDER_DEFAULTS.connectTimeoutMs;
+    if (!(connectTimeoutMs > 0)) throw new RangeError("connectTimeoutMs must be > 0");
+    this.#acceptor = new Acceptor(
+      this.#core,
+      this.#records,
+      this.#pending,
+      this.#peers,
+      (s) => this.closesocket(s),
+    );
+    this.#connector = new Connector(this.transport, this.#core, this.#records, this.#peers, connectTimeoutMs);
   }
 
   // ─── Socket lifetime ──────────────────────────────────────────────────────
@@ -211,7 +220,7 @@ export class Provider {
       const committing = rec.endpoint.listen(
         configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured,
       );
-      void this.#pump(s, rec, rec.endpoint);
+      void this.#acceptor.pump(s, rec, rec.endpoint);
       if (committing) {
         rec.committing = committing.then(
           () => {
@@ -219,7 +228,7 @@ export class Provider {
           },
           (error) => {
             rec.committing = undefined;
-            this.#fail(rec, error);
+            failRecord(rec, error);
           },
         );
       }
@@ -244,26 +253,7 @@ export class Provider {
     if (taken !== -WSA.WSAEWOULDBLOCK) return reject(-taken);
     if (this.#core.stat(s, StatField.NonBlocking) === 1) return reject(WSA.WSAEWOULDBLOCK);
     if (signal?.aborted) return reject(WSA.WSAEINTR, "aborted");
-    return new Promise<number>((resolve, rejectWaiter) => {
-      const waiter: Waiter = { resolve, reject: rejectWaiter, addr };
-      if (signal) {
-        const onAbort = () => {
-          const at = rec.waiters.indexOf(waiter);
-          if (at >= 0) rec.waiters.splice(at, 1);
-          rejectWaiter(new WinsockError(WSA.WSAEINTR, "aborted", { cause: signal.reason }));
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        waiter.resolve = (d) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(d);
-        };
-        waiter.reject = (e) => {
-          signal.removeEventListener("abort", onAbort);
-          rejectWaiter(e);
-        };
-      }
-      rec.waiters.push(waiter);
-    });
+    return this.#acceptor.wait(rec, addr, signal);
   }
 
   /**
@@ -278,7 +268,7 @@ export class Provider {
     checkOutParam(addr, "addr", SOCKADDR_FIELDS);
     if (rec.failure) return -rec.failure.code;
     const taken = this.#core.take(s);
-    return taken >= 0 ? this.#adopt(taken, rec, addr) : taken;
+    return taken >= 0 ? this.#acceptor.adopt(taken, rec, addr) : taken;
   }
 
   /** The listener's counters, or undefined when `s` is not a listening socket. */
@@ -321,49 +311,7 @@ export class Provider {
       this.#core.endConnect(s, 1);
       return 0;
     }
-    // Deno.connect cannot connect from a chosen local address: a bound socket gives its reservation up.
-    rec.endpoint?.close();
-    rec.endpoint = undefined;
-    const abort = new AbortController();
-    rec.connecting = abort;
-    const timer = setTimeout(() => abort.abort(), this.#connectTimeoutMs);
-    const cancel = () => abort.abort();
-    signal?.addEventListener("abort", cancel, { once: true });
-    const target = this.#localTarget(to);
-    const local = target !== undefined;
-    if (local) this.#peers.begin();
-    try {
-      if (target && !target.listening) {
-        throw new WinsockError(WSA.WSAECONNREFUSED, "the socket there is bound, not listening");
-      }
-      await target?.committing; // a local listener still committing its address
-      const conn = await this.transport.connect(to, abort.signal);
-      if (local && !(await this.#peers.decision(addrKey(conn.local), 2000))) {
-        conn.close();
-        throw new WinsockError(WSA.WSAECONNREFUSED, "the listener's queue is full");
-      }
-      if (rec.closed) {
-        conn.close();
-        throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect");
-      }
-      this.#core.endConnect(s, 1);
-      rec.conn = conn;
-      rec.local = conn.local;
-      rec.remote = conn.remote;
-      return 0;
-    } catch (error) {
-      if (rec.closed) {
-        throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect", { cause: error });
-      }
-      this.#core.endConnect(s, 0);
-      if (signal?.aborted) throw new WinsockError(WSA.WSAEINTR, "connect was cancelled", { cause: error });
-      throw toWinsockError(error, WSA.WSAECONNREFUSED);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", cancel);
-      rec.connecting = undefined;
-      if (local) this.#peers.end();
-    }
+    return await this.#connector.connect(s, rec, to, signal);
   }
 
   /**
@@ -372,7 +320,7 @@ export class Provider {
    * WSAECONNRESET, WSAEINTR (closesocket). TypeError when `data` is not a Uint8Array.
    */
   send(s: number, data: Uint8Array): Promise<number> {
-    return this.#io(s, data, "data", "writes", (conn) => conn.write(data));
+    return this.#inLane(s, data, "data", "writes", (conn) => conn.write(data));
   }
 
   /**
@@ -380,7 +328,7 @@ export class Provider {
    * close. Receives on one socket are served in call order. Rejects like `send`.
    */
   recv(s: number, buf: Uint8Array): Promise<number> {
-    return this.#io(
+    return this.#inLane(
       s,
       buf,
       "buf",
@@ -460,11 +408,6 @@ export class Provider {
     return this.#records.get(s)?.committing !== undefined;
   }
 
-  /** Why `s` can no longer work (its address was lost, its endpoint died, shutdown), if it cannot. */
-  failure(s: number): WinsockError | undefined {
-    return this.#records.get(s)?.failure;
-  }
-
   /**
    * Takes the network away from every socket: each becomes no longer functional
    * (WSAENETDOWN; WSK reports STATUS_FILE_FORCED_CLOSED), its pending accepts
@@ -474,7 +417,7 @@ export class Provider {
   shutdown(): void {
     const down = new WinsockError(WSA.WSAENETDOWN, "the provider was shut down");
     for (const rec of this.#records.values()) {
-      this.#fail(rec, down);
+      failRecord(rec, down);
       rec.endpoint?.close();
       rec.endpoint = undefined;
       rec.conn?.reset();
@@ -531,144 +474,15 @@ export class Provider {
 
   // ─── Internals ────────────────────────────────────────────────────────────
 
-  /** The accept pump of one bound stream socket: admit or refuse every arriving connection. */
-  async #pump(s: number, rec: SocketRecord, endpoint: Endpoint): Promise<void> {
-    while (!rec.closed && rec.endpoint === endpoint) {
-      let conn: StreamConn;
-      try {
-        conn = await endpoint.accept();
-      } catch (error) {
-        if (rec.closed || rec.endpoint !== endpoint || wsaCodeOf(error) === WSA.WSAEINTR) return;
-        if (wsaCodeOf(error) === WSA.WSAENETDOWN) return this.#fail(rec, error);
-        // A passing OS failure (for example the process is out of file descriptors): try again shortly.
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
-      if (rec.closed || rec.endpoint !== endpoint) {
-        conn.reset();
-        return;
-      }
-      this.#arrive(s, rec, conn);
-    }
-  }
-
-  #arrive(s: number, rec: SocketRecord, conn: StreamConn): void {
-    const handle = this.#pending.add({ conn, admittedAt: performance.now() });
-    const admitted = this.#core.admit(s, handle);
-    if (this.#peers.active) this.#peers.announce(addrKey(conn.remote), admitted === 0);
-    if (admitted === 0) {
-      this.#serveWaiters(s, rec);
-      return;
-    }
-    // Refused: the queue is full (counted by the core).
-    this.#pending.take(handle);
-    conn.reset();
-  }
-
-  #serveWaiters(s: number, rec: SocketRecord): void {
-    while (rec.waiters.length > 0) {
-      const taken = this.#core.take(s);
-      if (taken === -WSA.WSAEWOULDBLOCK) return;
-      const waiter = rec.waiters.shift()!;
-      if (taken < 0) {
-        waiter.reject(new WinsockError(-taken)); // WSAEMFILE: the connection stays queued
-        continue;
-      }
-      try {
-        waiter.resolve(this.#adopt(taken, rec, waiter.addr));
-      } catch (error) {
-        // Filling the caller's addr failed (checked writable, so only a throwing setter gets here):
-        // this one waiter fails and its connection is closed; the pump goes on.
-        this.closesocket(taken);
-        waiter.reject(error);
-      }
-    }
-  }
-
-  /** Gives the connection the core just dequeued to the new descriptor `d`. */
-  #adopt(d: number, listener: SocketRecord, addr: SockAddr | null | undefined): number {
-    const pending = this.#pending.take(this.#core.takenHandle());
-    if (!pending) {
-      throw new Error(`acceptq internal error: no connection for handle ${this.#core.takenHandle()}`);
-    }
-    const { conn, admittedAt } = pending;
-    this.#records.set(
-      d,
-      newRecord(
-        listener.af,
-        SOCK_STREAM,
-        listener.protocol,
-        listener.owner,
-        conn,
-        performance.now() - admittedAt,
-      ),
-    );
-    fillSockAddr(addr, conn.remote);
-    return d;
-  }
-
-  #fail(rec: SocketRecord, error: unknown): void {
-    if (rec.closed || rec.failure) return;
-    rec.failure = toWinsockError(error, WSA.WSAEADDRINUSE);
-    for (const waiter of rec.waiters.splice(0)) waiter.reject(rec.failure);
-  }
-
-  /**
-   * The socket of this provider whose address `to` reaches, if any (same family
-   * and port; the exact address before a wildcard): is it listening, is it
-   * committing.
-   */
-  #localTarget(to: SockAddr): { listening: boolean; committing?: Promise<void> } | undefined {
-    const address = canonicalAddress(to.address);
-    let wildcard: { listening: boolean; committing?: Promise<void> } | undefined;
-    for (const [s, rec] of this.#records) {
-      const local = rec.endpoint?.local;
-      if (!local || local.port !== to.port || local.family !== to.family) continue;
-      const target = {
-        listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
-        committing: rec.committing,
-      };
-      if (canonicalAddress(local.address) === address) return target;
-      if (isWildcard(local.address) && !wildcard?.listening) wildcard = target;
-    }
-    return wildcard;
-  }
-
-  #io(
+  #inLane(
     s: number,
     buffer: Uint8Array,
     what: string,
-    lane: "reads" | "writes",
+    lane: Lane,
     op: (conn: StreamConn) => Promise<number>,
   ): Promise<number> {
     const rec = this.#records.get(s);
-    if (!rec) return reject(WSA.WSAENOTSOCK);
-    if (buffer === null || buffer === undefined) return reject(WSA.WSAEFAULT);
-    if (!(buffer instanceof Uint8Array)) {
-      return Promise.reject(new TypeError(`${what} must be a Uint8Array, got ${typeof buffer}`));
-    }
-    if (rec.failure) return Promise.reject(rec.failure);
-    const conn = rec.conn;
-    if (!conn) return reject(WSA.WSAENOTCONN);
-    const pending = lane === "reads" ? "readsPending" : "writesPending";
-    const start = (): Promise<number> =>
-      rec.closed ? reject(WSA.WSAEINTR, "the socket was closed") : op(conn);
-    const done = (n: number): number => {
-      rec[pending]--;
-      return n;
-    };
-    const fail = (error: unknown): never => {
-      rec[pending]--;
-      throw rec.closed
-        ? new WinsockError(WSA.WSAEINTR, "the socket was closed", { cause: error })
-        : toWinsockError(error, WSA.WSAECONNRESET);
-    };
-    // Idle lane (the common case): start at once; else after the one before, whatever its outcome.
-    const previous = rec[pending] === 0 ? undefined : rec[lane];
-    const run = (previous ? previous.then(start, start) : start()).then(done, fail);
-    rec[pending]++;
-    rec[lane] = run;
-    return run;
+    return rec ? runInLane(rec, buffer, what, lane, op) : reject(WSA.WSAENOTSOCK);
   }
 }
 
@@ -681,7 +495,7 @@ function reject(code: number, detail?: string): Promise<never> {
  * conversion to int does) and values beyond i32 saturate, so 2^40 means "as
  * large as allowed" and -2^40 the largest SOMAXCONN_HINT. NaN stays NaN (WSAEINVAL).
  */
-export function toBacklog(backlog: number): number {
+function toBacklog(backlog: number): number {
   if (Number.isNaN(backlog)) return NaN;
   if (backlog >= 2 ** 31 - 1) return 2 ** 31 - 1;
   if (backlog <= -(2 ** 31)) return -(2 ** 31);

@@ -7,9 +7,8 @@
  * @module
  */
 
-import { MemoryTransport } from "../transports/memory/memory_transport.ts";
 import { Provider, type ProviderOptions } from "./provider.ts";
-import { TcpTransport } from "../transports/tcp_transport.ts";
+import { transportNamed } from "../transports/_by_name.ts";
 import type { Transport } from "../transports/transport.ts";
 
 let shared: Provider | undefined;
@@ -55,7 +54,6 @@ export function configure(options: ProviderOptions): void {
 }
 
 const byTransport = new WeakMap<Transport, Provider>();
-let memory: Transport | undefined;
 
 /**
  * The provider for `transport`: the process-wide one when it already runs on
@@ -72,8 +70,7 @@ let memory: Transport | undefined;
 export function providerFor(transport: "tcp" | "memory" | Transport): Provider {
   const current = sharedProvider();
   if (transport === current.transport || transport === current.transport.name) return current;
-  if (transport === "memory") transport = memory ??= new MemoryTransport();
-  if (transport === "tcp") transport = new TcpTransport();
+  if (transport === "memory" || transport === "tcp") transport = transportNamed(transport);
   if (typeof transport !== "object" || transport === null) {
     throw new TypeError('transport must be "tcp", "memory" or a Transport');
   }

@@ -1,0 +1,151 @@
+/**
+ * The accept side of the provider, in the order a connection meets it: the
+ * accept pump takes every connection the transport delivers (`pump`), asks the
+ * core to admit it into the listener's queue or refuses it at once (`arrive`),
+ * hands queued connections to waiting accepts (`serveWaiters`, `wait`), and
+ * gives each taken connection its new descriptor (`adopt`).
+ *
+ * @module
+ */
+
+import type { CoreOps } from "../core/_abi.ts";
+import { SOCK_STREAM } from "../shared/constants.ts";
+import { wsaCodeOf } from "../shared/_deno_errors.ts";
+import { WinsockError, WSA } from "../shared/errors.ts";
+import { addrKey, fillSockAddr, type SockAddr } from "../shared/_sockaddr.ts";
+import type { Endpoint, StreamConn } from "../transports/transport.ts";
+import type { HandleTable } from "./_handles.ts";
+import type { LocalPeers } from "./_local_peers.ts";
+import { failRecord, newRecord, type Pending, type SocketRecord, type Waiter } from "./_socket_record.ts";
+
+/** How long the pump waits before accepting again after a passing OS failure. */
+const RETRY_MS = 20;
+
+/** The accept side of one provider: its pumps, admissions, waiters and adoptions. */
+export class Acceptor {
+  readonly #core: CoreOps;
+  readonly #records: Map<number, SocketRecord>;
+  readonly #pending: HandleTable<Pending>;
+  readonly #peers: LocalPeers;
+  readonly #closesocket: (s: number) => number;
+
+  constructor(
+    core: CoreOps,
+    records: Map<number, SocketRecord>,
+    pending: HandleTable<Pending>,
+    peers: LocalPeers,
+    closesocket: (s: number) => number,
+  ) {
+    this.#core = core;
+    this.#records = records;
+    this.#pending = pending;
+    this.#peers = peers;
+    this.#closesocket = closesocket;
+  }
+
+  /** The accept pump of one listening stream socket: admit or refuse every arriving connection. */
+  async pump(s: number, rec: SocketRecord, endpoint: Endpoint): Promise<void> {
+    while (!rec.closed && rec.endpoint === endpoint) {
+      let conn: StreamConn;
+      try {
+        conn = await endpoint.accept();
+      } catch (error) {
+        if (rec.closed || rec.endpoint !== endpoint || wsaCodeOf(error) === WSA.WSAEINTR) return;
+        if (wsaCodeOf(error) === WSA.WSAENETDOWN) return failRecord(rec, error);
+        // A passing OS failure (for example the process is out of file descriptors): try again shortly.
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        continue;
+      }
+      if (rec.closed || rec.endpoint !== endpoint) {
+        conn.reset();
+        return;
+      }
+      this.arrive(s, rec, conn);
+    }
+  }
+
+  /** One arrival: admitted into the core's queue (and handed to a waiting accept), or refused at once. */
+  arrive(s: number, rec: SocketRecord, conn: StreamConn): void {
+    const handle = this.#pending.add({ conn, admittedAt: performance.now() });
+    const admitted = this.#core.admit(s, handle);
+    if (this.#peers.active) this.#peers.announce(addrKey(conn.remote), admitted === 0);
+    if (admitted === 0) {
+      this.serveWaiters(s, rec);
+      return;
+    }
+    // Refused: the queue is full (counted by the core).
+    this.#pending.take(handle);
+    conn.reset();
+  }
+
+  /**
+   * A waiting accept on the listener `rec`, settled by `serveWaiters` (or by a
+   * close, a failure or `signal`, with WSAEINTR when aborted). Cancel-safe: an
+   * abandoned waiter is removed before any connection is taken for it.
+   */
+  wait(rec: SocketRecord, addr: SockAddr | null | undefined, signal?: AbortSignal): Promise<number> {
+    return new Promise<number>((resolve, rejectWaiter) => {
+      const waiter: Waiter = { resolve, reject: rejectWaiter, addr };
+      if (signal) {
+        const onAbort = () => {
+          const at = rec.waiters.indexOf(waiter);
+          if (at >= 0) rec.waiters.splice(at, 1);
+          rejectWaiter(new WinsockError(WSA.WSAEINTR, "aborted", { cause: signal.reason }));
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        waiter.resolve = (d) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(d);
+        };
+        waiter.reject = (e) => {
+          signal.removeEventListener("abort", onAbort);
+          rejectWaiter(e);
+        };
+      }
+      rec.waiters.push(waiter);
+    });
+  }
+
+  /** Hands queued connections to the listener's waiting accepts, oldest first. */
+  serveWaiters(s: number, rec: SocketRecord): void {
+    while (rec.waiters.length > 0) {
+      const taken = this.#core.take(s);
+      if (taken === -WSA.WSAEWOULDBLOCK) return;
+      const waiter = rec.waiters.shift()!;
+      if (taken < 0) {
+        waiter.reject(new WinsockError(-taken)); // WSAEMFILE: the connection stays queued
+        continue;
+      }
+      try {
+        waiter.resolve(this.adopt(taken, rec, waiter.addr));
+      } catch (error) {
+        // Filling the caller's addr failed (checked writable, so only a throwing setter gets here):
+        // this one waiter fails and its connection is closed; the pump goes on.
+        this.#closesocket(taken);
+        waiter.reject(error);
+      }
+    }
+  }
+
+  /** Gives the connection the core just dequeued to the new descriptor `d`; fills `addr` with the peer. */
+  adopt(d: number, listener: SocketRecord, addr: SockAddr | null | undefined): number {
+    const pending = this.#pending.take(this.#core.takenHandle());
+    if (!pending) {
+      throw new Error(`acceptq internal error: no connection for handle ${this.#core.takenHandle()}`);
+    }
+    const { conn, admittedAt } = pending;
+    this.#records.set(
+      d,
+      newRecord(
+        listener.af,
+        SOCK_STREAM,
+        listener.protocol,
+        listener.owner,
+        conn,
+        performance.now() - admittedAt,
+      ),
+    );
+    fillSockAddr(addr, conn.remote);
+    return d;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The connect side of the provider: a stream socket's `connect` through the
+ * transport, with two things a plain connect lacks. A target listener in this
+ * process is found first (a bound but not listening one refuses at once; one
+ * still committing its address is waited for), and after the handshake the
+ * client learns that listener's admission decision, so a full queue gives
+ * exactly WSAECONNREFUSED (SPEC L5). A timer bounds every connect.
+ *
+ * @module
+ */
+
+import { type CoreOps, SocketState, StatField } from "../core/_abi.ts";
+import { toWinsockError } from "../shared/_deno_errors.ts";
+import { WinsockError, WSA } from "../shared/errors.ts";
+import { addrKey, canonicalAddress, isWildcard, type SockAddr } from "../shared/_sockaddr.ts";
+import type { Transport } from "../transports/transport.ts";
+import type { LocalPeers } from "./_local_peers.ts";
+import type { SocketRecord } from "./_socket_record.ts";
+
+/** What an in-process target listener is doing when a connect reaches it. */
+interface LocalTarget {
+  listening: boolean;
+  committing?: Promise<void>;
+}
+
+/** How long a client waits for an in-process listener's admission decision. */
+const DECISION_MS = 2000;
+
+/** The connect side of one provider. */
+export class Connector {
+  readonly #transport: Transport;
+  readonly #core: CoreOps;
+  readonly #records: Map<number, SocketRecord>;
+  readonly #peers: LocalPeers;
+  readonly #timeoutMs: number;
+
+  constructor(
+    transport: Transport,
+    core: CoreOps,
+    records: Map<number, SocketRecord>,
+    peers: LocalPeers,
+    timeoutMs: number,
+  ) {
+    this.#transport = transport;
+    this.#core = core;
+    this.#records = records;
+    this.#peers = peers;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /**
+   * Connects the stream socket `s` (its connect already begun in the core) to
+   * `to`; ends the core's connect either way. Rejects with WSAECONNREFUSED,
+   * WSAETIMEDOUT, WSAENETUNREACH, WSAEINTR (closed, or `signal` aborted), ...
+   */
+  async connect(s: number, rec: SocketRecord, to: SockAddr, signal?: AbortSignal): Promise<0> {
+    // Deno.connect cannot connect from a chosen local address: a bound socket gives its reservation up.
+    rec.endpoint?.close();
+    rec.endpoint = undefined;
+    const abort = new AbortController();
+    rec.connecting = abort;
+    const timer = setTimeout(() => abort.abort(), this.#timeoutMs);
+    const cancel = () => abort.abort();
+    signal?.addEventListener("abort", cancel, { once: true });
+    const target = this.#localTarget(to);
+    const local = target !== undefined;
+    if (local) this.#peers.begin();
+    try {
+      if (target && !target.listening) {
+        throw new WinsockError(WSA.WSAECONNREFUSED, "the socket there is bound, not listening");
+      }
+      await target?.committing; // a local listener still committing its address
+      const conn = await this.#transport.connect(to, abort.signal);
+      if (local && !(await this.#peers.decision(addrKey(conn.local), DECISION_MS))) {
+        conn.close();
+        throw new WinsockError(WSA.WSAECONNREFUSED, "the listener's queue is full");
+      }
+      if (rec.closed) {
+        conn.close();
+        throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect");
+      }
+      this.#core.endConnect(s, 1);
+      rec.conn = conn;
+      rec.local = conn.local;
+      rec.remote = conn.remote;
+      return 0;
+    } catch (error) {
+      if (rec.closed) {
+        throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect", { cause: error });
+      }
+      this.#core.endConnect(s, 0);
+      if (signal?.aborted) throw new WinsockError(WSA.WSAEINTR, "connect was cancelled", { cause: error });
+      throw toWinsockError(error, WSA.WSAECONNREFUSED);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
+      rec.connecting = undefined;
+      if (local) this.#peers.end();
+    }
+  }
+
+  /**
+   * The socket of this provider whose address `to` reaches, if any (same family
+   * and port; the exact address before a wildcard): is it listening, is it
+   * committing.
+   */
+  #localTarget(to: SockAddr): LocalTarget | undefined {
+    const address = canonicalAddress(to.address);
+    let wildcard: LocalTarget | undefined;
+    for (const [s, rec] of this.#records) {
+      const local = rec.endpoint?.local;
+      if (!local || local.port !== to.port || local.family !== to.family) continue;
+      const target = {
+        listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
+        committing: rec.committing,
+      };
+      if (canonicalAddress(local.address) === address) return target;
+      if (isWildcard(local.address) && !wildcard?.listening) wildcard = target;
+    }
+    return wildcard;
+  }
+}
