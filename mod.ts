@@ -45,6 +45,7 @@ export {
 export type { WSADATA } from "./src/faces/winsock.ts";
 export { type LPINT, WSPAccept, WSPBind, WSPCloseSocket, WSPListen, WSPSocket } from "./src/faces/spi.ts";
 export { configure, providerFor, sharedProvider } from "./src/provider/runtime.ts";
+export { SMALL_BACKLOG_PRESET } from "./src/provider/_options.ts";
 export { Connection, Listener, type ListenOptions } from "./src/faces/listener.ts";
 export { listen } from "./src/faces/listen.ts";
 export {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CoreOps, Profile } from "../core/_abi.ts";
+import { type CoreOps, Profile } from "../core/_abi.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { Transport } from "../transports/transport.ts";
 
@@ -79,3 +79,30 @@ export const PROVIDER_DEFAULTS = {
 export function isOsBacklog(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
 }
+
+/**
+ * The small-backlog preset (SPEC L11): every profile's legal backlog range is
+ * [2, 4], as the reference page advises for a service that expects few clients
+ * (its example is a Bluetooth server). SOMAXCONN then means 4, backlog 1 means 2.
+ *
+ * @example A process whose listeners keep at most four connections waiting
+ * ```ts
+ * import { AF_INET, bind, closesocket, configure, listen, MAKEWORD, sharedProvider, SMALL_BACKLOG_PRESET, socket, SOCK_STREAM, SOMAXCONN, WSACleanup, WSAStartup } from "../../mod.ts";
+ * configure(SMALL_BACKLOG_PRESET);
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * bind(s, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * listen(s, SOMAXCONN);
+ * console.log(sharedProvider().stats(s)?.backlog); // 4
+ * closesocket(s);
+ * WSACleanup();
+ * configure({}); // back to the defaults
+ * ```
+ */
+export const SMALL_BACKLOG_PRESET: Readonly<ProviderOptions> = Object.freeze({
+  backlogRange: Object.freeze({
+    [Profile.Winsock2]: [2, 4] as const,
+    [Profile.Winsock11]: [2, 4] as const,
+    [Profile.Spi]: [2, 4] as const,
+  }),
+});

@@ -139,16 +139,16 @@ class TcpEndpoint implements Endpoint {
     }
   }
 
-  listen(backlog: number): Promise<void> | void {
+  listen(osBacklog: number): Promise<void> | void {
     if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
     if (this.#retrying) {
       // Still waiting for the port: listen once it is ours.
-      this.#retrying = this.#retrying.then(() => this.#retry(backlog, undefined, true));
+      this.#retrying = this.#retrying.then(() => this.#retry(osBacklog, undefined, true));
       return this.#retrying;
     }
     this.#closeListener(); // resets what reached the reservation; no accept is pending on it
     try {
-      this.#listener = this.#open(backlog);
+      this.#listener = this.#open(osBacklog);
       return;
     } catch (error) {
       if (!(error instanceof Deno.errors.AddrInUse)) {
@@ -156,7 +156,7 @@ class TcpEndpoint implements Endpoint {
         return Promise.reject(toWinsockError(error, WSA.WSAEADDRINUSE));
       }
     }
-    this.#retrying = this.#retry(backlog);
+    this.#retrying = this.#retry(osBacklog);
     return this.#retrying;
   }
 
@@ -168,20 +168,20 @@ class TcpEndpoint implements Endpoint {
     this.#transport.untrack(this);
   }
 
-  #open(backlog: number): Deno.TcpListener {
+  #open(osBacklog: number): Deno.TcpListener {
     return Deno.listen({
       hostname: this.#hostname,
       port: this.local.port,
       transport: "tcp",
-      tcpBacklog: backlog,
+      tcpBacklog: osBacklog,
     });
   }
 
   /**
-   * Takes the port with `backlog` (after `wait`), retrying briefly while it is
+   * Takes the port with `osBacklog` (after `wait`), retrying briefly while it is
    * busy; `replace` closes a reservation that is already there first.
    */
-  async #retry(backlog: number, wait?: Promise<void>, replace = false): Promise<void> {
+  async #retry(osBacklog: number, wait?: Promise<void>, replace = false): Promise<void> {
     await wait;
     if (replace) this.#closeListener();
     let lastError: unknown;
@@ -190,7 +190,7 @@ class TcpEndpoint implements Endpoint {
         if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
         if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
         try {
-          this.#listener = this.#open(backlog);
+          this.#listener = this.#open(osBacklog);
           return;
         } catch (error) {
           lastError = error;

@@ -42,13 +42,14 @@ export interface Endpoint {
    */
   accept(): Promise<StreamConn>;
   /**
-   * Commits the endpoint to listening with `backlog` as the OS queue length.
+   * Commits the endpoint to listening with an OS accept queue of `osBacklog`
+   * connections (the kernel's queue, in front of acceptq's; not the Winsock backlog).
    * Connections that reached the endpoint before are refused (reset). Returns
    * nothing when that is done at once, or a promise that resolves when done and
    * rejects (WSAEADDRINUSE) when the address was lost meanwhile. The provider
    * calls `accept` only after `listen`.
    */
-  listen(backlog: number): Promise<void> | void;
+  listen(osBacklog: number): Promise<void> | void;
   /** Releases the address; a pending accept rejects. Idempotent. */
   close(): void;
 }

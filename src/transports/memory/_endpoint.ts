@@ -44,13 +44,13 @@ export class MemoryEndpoint implements Endpoint {
 
   /**
    * Done at once (returns nothing): connections are taken from now on. A
-   * rejected promise for a closed endpoint (WSAEINTR) or a backlog that is not
+   * rejected promise for a closed endpoint (WSAEINTR) or an OS backlog that is not
    * an integer in [1, 65535] (WSAEINVAL).
    */
-  listen(backlog: number): Promise<void> | void {
+  listen(osBacklog: number): Promise<void> | void {
     if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
-    if (!Number.isInteger(backlog) || backlog < 1 || backlog > 65535) {
-      return Promise.reject(new WinsockError(WSA.WSAEINVAL, "backlog must be an integer in [1, 65535]"));
+    if (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535) {
+      return Promise.reject(new WinsockError(WSA.WSAEINVAL, "osBacklog must be an integer in [1, 65535]"));
     }
     this.listening = true;
   }

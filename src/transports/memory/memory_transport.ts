@@ -19,7 +19,7 @@
  *   before `connect` resolves. So the provider's admission decision
  *   (src/provider/_local_peers.ts) reaches a refused client within the same macrotask: no
  *   timer is involved.
- * - There is no OS queue in front of the provider's: `listen(backlog)` validates
+ * - There is no OS queue in front of the provider's: `listen(osBacklog)` validates
  *   the backlog and is done at once (it returns nothing, so a WSK listen
  *   completes with STATUS_SUCCESS), and every arrival is delivered to `accept`;
  *   admission and refusal are the provider's (SPEC L5).
