@@ -62,6 +62,7 @@ export {
   type ProviderOptions,
   type SocketInfo,
 } from "./src/provider/provider.ts";
+export { type CoreSource, loadCore } from "./src/core/load.ts";
 export { Profile } from "./src/core/_abi.ts";
 export type { CoreOps } from "./src/core/_abi.ts";
 export { TcpTransport } from "./src/transports/tcp_transport.ts";

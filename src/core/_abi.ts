@@ -117,3 +117,29 @@ export interface CoreOps {
   /** The I/O area of the batch calls (a view; re-read it after `init`). */
   readonly io: Int32Array;
 }
+
+/** Every export of the core module that src/core/_core.ts binds (a module lacking one is not the core). */
+export const CORE_EXPORTS: readonly string[] = [
+  "memory",
+  "ioOffset",
+  "ioSlots",
+  "handbackOffset",
+  "init",
+  "configure",
+  "socket",
+  "bind",
+  "beginConnect",
+  "endConnect",
+  "setNonBlocking",
+  "close",
+  "listen",
+  "admit",
+  "take",
+  "takenHandle",
+  "admitMany",
+  "takeMany",
+  "closeMany",
+  "handback",
+  "stat",
+  "freeDescriptors",
+];

@@ -9,9 +9,8 @@
  * @module
  */
 
-import { CORE_WASM_BASE64 } from "../../build/acceptq_wasm.ts";
-import { decodeBase64 } from "./_base64.ts";
 import type { CoreOps } from "./_abi.ts";
+import { coreModule } from "./load.ts";
 
 /** The raw exports of the core module (see assembly/index.ts): the operations plus the memory layout. */
 export interface CoreExports extends Omit<CoreOps, "io"> {
@@ -26,15 +25,11 @@ export interface WasmCore extends CoreOps {
   readonly memory: WebAssembly.Memory;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
-/** The compiled release module (compiled once, on first use). */
-export function coreModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as Uint8Array<ArrayBuffer>);
-  return compiled;
-}
-
-/** A new, uninitialised instance of the release core. Call `init` before anything else. */
+/**
+ * A new, uninitialised instance of the core (the module `loadCore` set, else the
+ * embedded release build). Call `init` before anything else. Throws the Error of
+ * `coreModule` when this runtime cannot compile the core.
+ */
 export function instantiateCore(): WasmCore {
   const instance = new WebAssembly.Instance(coreModule(), {});
   return bindCore(instance.exports as unknown as CoreExports);

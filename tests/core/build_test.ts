@@ -4,7 +4,7 @@
 import { deepStrictEqual as eq, strictEqual as is } from "node:assert/strict";
 import { CORE_WASM_BASE64 } from "../../build/acceptq_wasm.ts";
 import { decodeBase64 } from "../../src/core/_base64.ts";
-import { coreModule } from "../../src/core/_core.ts";
+import { coreModule } from "../../src/core/load.ts";
 
 const RELEASE = new URL("../../build/acceptq.wasm", import.meta.url);
 const DEBUG = new URL("../../build/acceptq.debug.wasm", import.meta.url);
