@@ -8,7 +8,7 @@
  */
 
 import { Provider, type ProviderOptions } from "./provider.ts";
-import { transportNamed } from "../transports/_by_name.ts";
+import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
 import type { Transport } from "../transports/transport.ts";
 
 let shared: Provider | undefined;
@@ -68,8 +68,11 @@ const byTransport = new WeakMap<Transport, Provider>();
  * ```
  */
 export function providerFor(transport: "tcp" | "memory" | Transport): Provider {
-  const current = sharedProvider();
-  if (transport === current.transport || transport === current.transport.name) return current;
+  // The process-wide provider is made here only when it is the one asked for:
+  // made with the defaults it runs on TCP, which needs Deno (the memory
+  // transport works on any runtime).
+  const current = shared ?? (transport === DEFAULT_TRANSPORT ? sharedProvider() : undefined);
+  if (current && (transport === current.transport || transport === current.transport.name)) return current;
   if (transport === "memory" || transport === "tcp") transport = transportNamed(transport);
   if (typeof transport !== "object" || transport === null) {
     throw new TypeError('transport must be "tcp", "memory" or a Transport');

@@ -44,8 +44,10 @@ export const DENO_ERROR_CODES: Readonly<Record<string, number>> = {
 export function wsaCodeOf(error: unknown, fallback: number = WSA.WSAENETDOWN): number {
   if (error instanceof WinsockError) return error.code;
   if (error instanceof RangeError) return WSA.WSAEINVAL;
+  // Off Deno (Bun, Node, workerd) there are no Deno error classes to match.
+  const classes: Record<string, unknown> = (globalThis as { Deno?: typeof Deno }).Deno?.errors ?? {};
   for (const [name, code] of Object.entries(DENO_ERROR_CODES)) {
-    const cls = (Deno.errors as Record<string, unknown>)[name];
+    const cls = classes[name];
     if (typeof cls === "function" && error instanceof (cls as new () => Error)) return code;
   }
   return fallback;

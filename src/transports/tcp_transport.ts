@@ -216,7 +216,24 @@ class TcpEndpoint implements Endpoint {
 }
 
 /**
- * The TCP transport on Deno.listen / Deno.connect. Needs `--allow-net`.
+ * Throws a clear Error on a runtime without Deno's network API (Bun, Node,
+ * workerd, a browser), where the first `Deno.listen` would otherwise fail with
+ * "ReferenceError: Deno is not defined".
+ */
+function requireDenoNet(): void {
+  if (typeof (globalThis as { Deno?: { listen?: unknown } }).Deno?.listen === "function") return;
+  const runtime = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
+  throw new Error(
+    `acceptq's TCP transport needs Deno (Deno.listen, Deno.connect), which ${runtime ?? "this runtime"} ` +
+      `does not have. Use the in-memory transport (listen({ transport: "memory" }), or configure({ ` +
+      `transport: new MemoryTransport() }) for the Winsock, SPI and WSK calls), or admissionControl, ` +
+      `which needs no sockets.`,
+  );
+}
+
+/**
+ * The TCP transport on Deno.listen / Deno.connect. Needs `--allow-net`. Made on
+ * a runtime without Deno, it throws an Error that says so.
  *
  * @example A provider on TCP (the default transport)
  * ```ts
@@ -231,6 +248,11 @@ export class TcpTransport implements Transport {
   #live = new Set<unknown>();
   /** Ports our own closed listeners are still releasing, and when they will be free. */
   #releasing = new Map<string, Promise<void>>();
+
+  /** A TCP transport; throws an Error off Deno. */
+  constructor() {
+    requireDenoNet();
+  }
 
   /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */
   bind(addr: SockAddr): Endpoint {
