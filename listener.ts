@@ -17,6 +17,7 @@
 export { listen } from "./src/faces/listen.ts";
 export { Connection, Listener, type ListenOptions } from "./src/faces/listener.ts";
 export type { ListenerStats } from "./src/provider/provider.ts";
+export type { Refusal, RefusalHandler, RefusedConnection } from "./src/provider/refusal.ts";
 export { WinsockError, WSA, wsaName } from "./src/shared/errors.ts";
 export type { WsaCode, WsaName } from "./src/shared/errors.ts";
 export type { SockAddr } from "./src/shared/_sockaddr.ts";

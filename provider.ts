@@ -19,6 +19,13 @@
 export { configure, providerFor, sharedProvider } from "./src/provider/runtime.ts";
 export { SMALL_BACKLOG_PRESET } from "./src/provider/_options.ts";
 export {
+  DEFAULT_REFUSAL,
+  type Refusal,
+  REFUSAL_HANDLER_LIMIT_MS,
+  type RefusalHandler,
+  type RefusedConnection,
+} from "./src/provider/refusal.ts";
+export {
   type ListenerStats,
   Provider,
   type ProviderOptions,

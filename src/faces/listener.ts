@@ -13,6 +13,7 @@ import { WinsockError, WSA } from "../shared/errors.ts";
 import type { ListenerStats, Provider } from "../provider/provider.ts";
 import { providerFor, sharedProvider } from "../provider/runtime.ts";
 import type { Transport } from "../transports/transport.ts";
+import { checkRefusal, type Refusal } from "../provider/refusal.ts";
 import { familyOf, type SockAddr } from "../shared/_sockaddr.ts";
 
 /** Options of {@link listen}. */
@@ -28,6 +29,14 @@ export interface ListenOptions {
   backlog?: number;
   /** The OS accept queue in front of acceptq's, in [1, 65535]; default the provider's (4096). */
   osBacklog?: number;
+  /**
+   * How a connection refused because the queue is full is ended: `"reset"` (the
+   * client's connect or next call fails with ECONNRESET/ECONNREFUSED, as on
+   * Windows), `"close"` (the client reads the end of the stream), or a function
+   * that answers it in the protocol (such as an HTTP 503) before acceptq closes
+   * it (see `Refusal`). Default: the provider's (`"reset"` unless configured).
+   */
+  refusal?: Refusal;
   /** Closes the listener when aborted (iteration then ends). */
   signal?: AbortSignal;
   /**
@@ -249,6 +258,7 @@ export function listen(options: ListenOptions = {}): Listener {
   if (osBacklog !== undefined && (!Number.isInteger(osBacklog) || osBacklog < 1 || osBacklog > 65535)) {
     throw new RangeError("osBacklog must be an integer in [1, 65535]");
   }
+  if (options.refusal !== undefined) checkRefusal(options.refusal);
   const provider = options.provider ??
     (options.transport ? providerFor(options.transport) : sharedProvider());
   const address = hostname === "localhost" ? "127.0.0.1" : hostname;
@@ -264,6 +274,7 @@ export function listen(options: ListenOptions = {}): Listener {
   };
   const bound = provider.bind(s, { family, address, port });
   if (bound < 0) fail(-bound);
+  provider.setRefusal(s, options.refusal);
   const listening = provider.listen(s, backlog, Profile.Winsock2, osBacklog);
   if (listening < 0) fail(-listening);
   if (signal?.aborted) fail(WSA.WSAEINTR);

@@ -16,6 +16,7 @@ import { addrKey, fillSockAddr, type SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn } from "../transports/transport.ts";
 import type { HandleTable } from "./_handles.ts";
 import type { LocalPeers } from "./_local_peers.ts";
+import { type Refusal, refuse } from "./refusal.ts";
 import { failRecord, newRecord, type Pending, type SocketRecord, type Waiter } from "./_socket_record.ts";
 
 /** How long the pump waits before accepting again after a passing OS failure. */
@@ -28,6 +29,7 @@ export class Acceptor {
   readonly #pending: HandleTable<Pending>;
   readonly #peers: LocalPeers;
   readonly #closesocket: (s: number) => number;
+  readonly #refusal: Refusal;
 
   constructor(
     core: CoreOps,
@@ -35,7 +37,9 @@ export class Acceptor {
     pending: HandleTable<Pending>,
     peers: LocalPeers,
     closesocket: (s: number) => number,
+    refusal: Refusal,
   ) {
+    this.#refusal = refusal;
     this.#core = core;
     this.#records = records;
     this.#pending = pending;
@@ -73,9 +77,9 @@ export class Acceptor {
       this.serveWaiters(s, rec);
       return;
     }
-    // Refused: the queue is full (counted by the core).
+    // Refused: the queue is full (counted by the core); ended in the listener's refusal form.
     this.#pending.take(handle);
-    conn.reset();
+    refuse(conn, rec.refusal ?? this.#refusal);
   }
 
   /**

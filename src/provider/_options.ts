@@ -8,6 +8,7 @@
 import { type CoreOps, Profile } from "../core/_abi.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { Transport } from "../transports/transport.ts";
+import type { Refusal } from "./refusal.ts";
 
 /** How a provider is set up. Every field has a documented default. */
 export interface ProviderOptions {
@@ -31,6 +32,14 @@ export interface ProviderOptions {
    * excess within milliseconds; admission still follows the backlog exactly.
    */
   osBacklog?: number | "backlog";
+  /**
+   * How every listener of this provider ends a connection it refuses (a
+   * listener can set its own with `Provider.setRefusal` or `listen({ refusal })`):
+   * `"reset"` (default: the client's connect or next call fails with
+   * ECONNRESET/ECONNREFUSED, as on Windows), `"close"` (the client reads the end
+   * of the stream) or a function that answers in the protocol (see `Refusal`).
+   */
+  refusal?: Refusal;
   /** The core implementation; tests pass the debug build or the model. Default: the release core. */
   core?: CoreOps;
 }

@@ -10,6 +10,7 @@ import { toWinsockError } from "../shared/_deno_errors.ts";
 import { type WinsockError, WSA } from "../shared/errors.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn } from "../transports/transport.ts";
+import type { Refusal } from "./refusal.ts";
 
 /** A connection the core has queued, and when it was admitted (performance.now()). */
 export interface Pending {
@@ -45,6 +46,8 @@ export interface SocketRecord {
    */
   committing?: Promise<void>;
   connecting?: AbortController;
+  /** A listener's own refusal form (`Provider.setRefusal`); the provider's when undefined. */
+  refusal: Refusal | undefined;
   /** The last read (write) started, and how many are unfinished: each waits for the one before. */
   reads: Promise<number> | undefined;
   writes: Promise<number> | undefined;
@@ -82,6 +85,7 @@ export function newRecord(
     failure: undefined,
     committing: undefined,
     connecting: undefined,
+    refusal: undefined,
     reads: undefined,
     writes: undefined,
     readsPending: 0,

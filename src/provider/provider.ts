@@ -50,6 +50,7 @@ import {
 } from "./_options.ts";
 import { failRecord, newRecord, type Pending, type SocketRecord, STATE_NAMES } from "./_socket_record.ts";
 import { Acceptor } from "./_acceptor.ts";
+import { checkRefusal, DEFAULT_REFUSAL, type Refusal } from "./refusal.ts";
 import { Connector } from "./_connector.ts";
 import { type Lane, runInLane } from "./_io_lanes.ts";
 import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
@@ -111,6 +112,7 @@ export class Provider {
       this.#pending,
       this.#peers,
       (s) => this.closesocket(s),
+      options.refusal === undefined ? DEFAULT_REFUSAL : checkRefusal(options.refusal),
     );
     this.#connector = new Connector(this.transport, this.#core, this.#records, this.#peers, connectTimeoutMs);
   }
@@ -286,6 +288,20 @@ export class Provider {
       dropped: stat(StatField.Dropped),
       highWater: stat(StatField.HighWater),
     };
+  }
+
+  /**
+   * Sets how the listener `s` ends the connections it refuses (before or after
+   * `listen`): `"reset"`, `"close"` or a refusal handler (see `Refusal`);
+   * undefined goes back to the provider's `refusal` option. Returns 0 or
+   * -WSAENOTSOCK; throws TypeError for any other value.
+   */
+  setRefusal(s: number, refusal: Refusal | undefined): number {
+    const checked = refusal === undefined ? undefined : checkRefusal(refusal);
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    rec.refusal = checked;
+    return 0;
   }
 
   // ─── Connections ──────────────────────────────────────────────────────────
