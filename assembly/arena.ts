@@ -13,10 +13,7 @@
 // no block gets WSAENOBUFS. Free lists are threaded through each free block's
 // first slot.
 
-/** Largest class: 2^16 slots hold HINT_MAX (65535) pending connections. */
-@inline export const MAX_CLASS: i32 = 16;
-/** Largest arena the core accepts, in slots (64 MiB of memory). */
-@inline export const MAX_ARENA_SLOTS: i32 = 1 << 24;
+import { MAX_RING_CLASS as MAX_CLASS } from "./abi";
 
 let slots: usize = 0; // address of slot 0
 let size: u32 = 0;

@@ -11,36 +11,36 @@
 // The range is configuration (`configure`). Illegal values are never rejected:
 // they are replaced by the nearest legal value.
 
-/** Winsock 2 (ws2_32, winsock2.h): the default profile. */
-@inline export const PROFILE_WINSOCK2: i32 = 0;
-/** Winsock 1.1 (winsock.h): SOMAXCONN is 5, re-listen updates the backlog. */
-@inline export const PROFILE_WINSOCK11: i32 = 1;
-/** Service provider interface (ws2spi.h): Winsock 2 clamping, 1.1 re-listen. */
-@inline export const PROFILE_SPI: i32 = 2;
-@inline export const PROFILE_COUNT: i32 = 3;
-
-/** winsock2.h SOMAXCONN: "the provider's maximum reasonable value". */
-@inline export const SOMAXCONN: i32 = 0x7fffffff;
-/** SOMAXCONN_HINT(N) is encoded as -N; N is adjusted into [HINT_MIN, HINT_MAX]. */
-@inline export const HINT_MIN: i32 = 200;
-@inline export const HINT_MAX: i32 = 65535;
+import {
+  DEFAULT_MAX_SPI,
+  DEFAULT_MAX_WINSOCK11,
+  DEFAULT_MAX_WINSOCK2,
+  DEFAULT_MIN_SPI,
+  DEFAULT_MIN_WINSOCK11,
+  DEFAULT_MIN_WINSOCK2,
+  HINT_MAX,
+  HINT_MIN,
+  PROFILE_COUNT,
+  PROFILE_WINSOCK11,
+  PROFILE_WINSOCK2,
+} from "./abi";
 
 // Configured legal range per profile; set by resetProfiles() at init.
-let min0: i32 = 1;
-let max0: i32 = 512;
-let min1: i32 = 1;
-let max1: i32 = 5;
-let min2: i32 = 1;
-let max2: i32 = 512;
+let min0: i32 = DEFAULT_MIN_WINSOCK2;
+let max0: i32 = DEFAULT_MAX_WINSOCK2;
+let min1: i32 = DEFAULT_MIN_WINSOCK11;
+let max1: i32 = DEFAULT_MAX_WINSOCK11;
+let min2: i32 = DEFAULT_MIN_SPI;
+let max2: i32 = DEFAULT_MAX_SPI;
 
 /** Restores the documented default range of every profile. */
 export function resetProfiles(): void {
-  min0 = 1;
-  max0 = 512;
-  min1 = 1;
-  max1 = 5;
-  min2 = 1;
-  max2 = 512;
+  min0 = DEFAULT_MIN_WINSOCK2;
+  max0 = DEFAULT_MAX_WINSOCK2;
+  min1 = DEFAULT_MIN_WINSOCK11;
+  max1 = DEFAULT_MAX_WINSOCK11;
+  min2 = DEFAULT_MIN_SPI;
+  max2 = DEFAULT_MAX_SPI;
 }
 
 /** True for a profile number the core knows. */

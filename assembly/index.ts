@@ -1,32 +1,52 @@
 // The WebAssembly ABI of the acceptq core: every export of the module is here.
 //
 // Conventions (STYLE.md):
-// - Integers only. A result >= 0 is a value (descriptor, count); a result < 0 is a
-//   negated Winsock error code (libuv's convention). `stat` returns f64 so that u64
+// - A descriptor is an integer in [1, 2^53) passed as f64 (exact in a JavaScript
+//   number); anything else (NaN, a fraction, a stale or never-made one) is
+//   WSAENOTSOCK. Other arguments are i32 (JavaScript converts them with ToInt32),
+//   except listen's backlog, an f64 so that NaN reaches the core's check order.
+// - A result >= 0 is a value (descriptor, count); a result < 0 is a negated
+//   Winsock error code (libuv's convention). `stat` returns f64 so that u64
 //   counters stay exact up to 2^53.
 // - A second result comes back through a getter (`takenHandle`, `handback`) or the
-//   I/O area, never through an allocation. Storage is laid out once by `init`; no
-//   operation after it allocates or grows memory.
-// - Nothing traps on bad input: JavaScript converts every argument with ToInt32, and
-//   each export checks what it gets. Before `init` every call reports WSANOTINITIALISED.
+//   I/O area, never through an allocation. Storage is laid out by `init`; after it
+//   only a listen that needs a listener record beyond the peak so far grows memory.
+// - Nothing traps on bad input. Before `init` every call reports WSANOTINITIALISED.
 //
 // Memory layout after init (all addresses 16-byte aligned):
 //
-//   __heap_base ┌───────────────┬──────────────┬──────────────────┬──────────────────────┐
-//               │ socket table  │ I/O area     │ hand-back buffer │ ring arena           │
-//               │ 128 B × slots │ IO_SLOTS × 4 │ queueSlots × 4   │ heads + queueSlots×4 │
-//               └───────────────┴──────────────┴──────────────────┴──────────────────────┘
+//   __heap_base ┌──────────────┬──────────────┬──────────────────┬──────────────────────┬─────────────────┐
+//               │ socket table │ I/O area     │ hand-back buffer │ ring arena           │ listener records│
+//               │ 16 B × slots │ IO_SLOTS × 8 │ queueSlots × 4   │ heads + queueSlots×4 │ 64 B each, grows│
+//               └──────────────┴──────────────┴──────────────────┴──────────────────────┴─────────────────┘
 //
 // The hand-back buffer holds the handles a close or re-listen gives back (to be
 // reset by the caller); it is as large as the arena, so it holds every queued handle.
 
 import {
-  clampBacklog,
-  isProfile,
-  relistenUpdates,
-  resetProfiles,
-  setRange,
-} from "./backlog";
+  IO_SLOTS,
+  MAX_QUEUE_SLOTS,
+  MAX_TABLE_CAPACITY,
+  STAT_ADMITTED,
+  STAT_BACKLOG,
+  STAT_DROPPED,
+  STAT_HIGH_WATER,
+  STAT_NONBLOCKING,
+  STAT_QUEUED,
+  STAT_REFUSED,
+  STAT_RING_CAPACITY,
+  STAT_STATE,
+  STAT_TAKEN,
+  STAT_TYPE,
+  STATE_BOUND,
+  STATE_CONNECTED,
+  STATE_CONNECTING,
+  STATE_CREATED,
+  STATE_LISTENING,
+  TYPE_DGRAM,
+  TYPE_STREAM,
+} from "./abi";
+import { clampBacklog, isProfile, relistenUpdates, resetProfiles, setRange } from "./backlog";
 import {
   WSAEALREADY,
   WSAEFAULT,
@@ -41,52 +61,38 @@ import {
   WSAECONNREFUSED,
   WSANOTINITIALISED,
 } from "./errors";
-import {
-  allocBlock,
-  arenaBytes,
-  classFor,
-  freeBlock,
-  MAX_ARENA_SLOTS,
-  resetArena,
-  slotAddress,
-} from "./arena";
-import { peek, popNewest, pushNewest, queued, shiftOldest } from "./ring";
+import { allocBlock, arenaBytes, classFor, freeBlock, resetArena, slotAddress } from "./arena";
 import {
   ADMITTED,
-  allocate,
+  allocRecord,
   BACKLOG,
-  BOUND,
-  CONNECTED,
-  CONNECTING,
-  CREATED,
-  DGRAM,
   DROPPED,
-  ENTRY_SHIFT,
-  entryAt,
-  FLAGS,
-  freeSlots,
+  freeRecord,
   HIGH_WATER,
   IN,
-  isInitialised,
-  LISTENING,
-  lookup,
-  MAX_CAPACITY,
-  NONBLOCKING,
   OUT,
+  recordAt,
   REFUSED,
-  release,
-  resetTable,
+  resetListeners,
   RING_AT,
   RING_CLS,
-  STATE,
-  STREAM,
-  tableBytes,
   TAKEN,
+} from "./listeners";
+import { peek, popNewest, pushNewest, queued, shiftOldest } from "./ring";
+import {
+  allocate,
+  FLAGS,
+  freeSlots,
+  isInitialised,
+  LINK,
+  lookup,
+  NONBLOCKING,
+  release,
+  resetTable,
+  STATE,
+  tableBytes,
   TYPE,
 } from "./table";
-
-/** Slots in the I/O area used by the batch calls. */
-@inline const IO_SLOTS: i32 = 1024;
 
 let ioArea: usize = 0;
 let handbackArea: usize = 0;
@@ -98,22 +104,24 @@ let lastHandle: i32 = -1;
 /**
  * Lays out storage for `tableCapacity` descriptors and `queueSlots` queued
  * connections (shared by all listeners' rings), growing memory if needed, and
- * resets all state and profile ranges. Called once by src/core/_core.ts; calling it
- * again starts over. Returns 0, -WSAEINVAL for sizes outside [1, 2^20] and
- * [1, 2^24], or -WSAENOBUFS when memory cannot grow.
+ * resets all state and profile ranges. `epoch` (its low EPOCH_BITS bits) goes
+ * into every descriptor, so cores given different epochs never share one.
+ * Calling it again starts over. Returns 0, -WSAEINVAL for sizes outside
+ * [1, 2^20] and [1, 2^24], or -WSAENOBUFS when memory cannot grow.
  */
-export function init(tableCapacity: i32, queueSlots: i32): i32 {
-  if (tableCapacity < 1 || tableCapacity > MAX_CAPACITY) return -WSAEINVAL;
-  if (queueSlots < 1 || queueSlots > MAX_ARENA_SLOTS) return -WSAEINVAL;
+export function init(tableCapacity: i32, queueSlots: i32, epoch: i32): i32 {
+  if (tableCapacity < 1 || tableCapacity > MAX_TABLE_CAPACITY) return -WSAEINVAL;
+  if (queueSlots < 1 || queueSlots > MAX_QUEUE_SLOTS) return -WSAEINVAL;
   const table = align16(__heap_base);
   const io = align16(table + tableBytes(<u32>tableCapacity));
-  const handback = align16(io + (<usize>IO_SLOTS << 2));
+  const handback = align16(io + (<usize>IO_SLOTS << 3));
   const arena = align16(handback + (<usize>queueSlots << 2));
-  const end = arena + arenaBytes(<u32>queueSlots);
+  const end = align16(arena + arenaBytes(<u32>queueSlots));
   const have = <usize>memory.size() << 16;
   if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) return -WSAENOBUFS;
-  resetTable(table, <u32>tableCapacity);
+  resetTable(table, <u32>tableCapacity, <u32>epoch);
   resetArena(arena, <u32>queueSlots);
+  resetListeners(end);
   resetProfiles();
   ioArea = io;
   handbackArea = handback;
@@ -124,7 +132,7 @@ export function init(tableCapacity: i32, queueSlots: i32): i32 {
 
 /**
  * Sets a profile's legal backlog range (SPEC L11). Returns 0, or -WSAEINVAL for an
- * unknown profile or a range that is not 1 <= min <= max <= 65535.
+ * unknown profile or a range that is not 1 <= min <= max <= HINT_MAX (65535).
  */
 export function configure(profile: i32, minBacklog: i32, maxBacklog: i32): i32 {
   if (!isInitialised()) return -WSANOTINITIALISED;
@@ -137,20 +145,19 @@ export function configure(profile: i32, minBacklog: i32, maxBacklog: i32): i32 {
  * socket(): a new descriptor of `type` (1 stream, 2 datagram) in state CREATED.
  * Errors: WSAESOCKTNOSUPPORT for another type, WSAEMFILE when the table is full.
  */
-export function socket(type: i32): i32 {
+export function socket(type: i32): f64 {
   if (!isInitialised()) return -WSANOTINITIALISED;
-  if (type != <i32>STREAM && type != <i32>DGRAM) return -WSAESOCKTNOSUPPORT;
-  const s = allocate(<u32>type, 0, CREATED);
+  if (type != <i32>TYPE_STREAM && type != <i32>TYPE_DGRAM) return -WSAESOCKTNOSUPPORT;
+  const s = allocate(<u32>type, 0, STATE_CREATED);
   return s < 0 ? -WSAEMFILE : s;
 }
 
 /** bind(): CREATED → BOUND. Errors: WSAENOTSOCK; WSAEINVAL when already bound or in use. */
-export function bind(s: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, STATE) != CREATED) return -WSAEINVAL;
-  store<u32>(e, BOUND, STATE);
+export function bind(s: f64): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  if (load<u8>(e, STATE) != STATE_CREATED) return -WSAEINVAL;
+  store<u8>(e, STATE_BOUND, STATE);
   return 0;
 }
 
@@ -159,15 +166,14 @@ export function bind(s: i32): i32 {
  * WSAENOTSOCK; WSAEINVAL on a listener (committed to listening, SPEC L10);
  * WSAEISCONN when connected; WSAEALREADY while a connect is in progress.
  */
-export function beginConnect(s: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  const state = load<u32>(e, STATE);
-  if (state == LISTENING) return -WSAEINVAL;
-  if (state == CONNECTED) return -WSAEISCONN;
-  if (state == CONNECTING) return -WSAEALREADY;
-  store<u32>(e, CONNECTING, STATE);
+export function beginConnect(s: f64): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  const state = load<u8>(e, STATE);
+  if (state == STATE_LISTENING) return -WSAEINVAL;
+  if (state == STATE_CONNECTED) return -WSAEISCONN;
+  if (state == STATE_CONNECTING) return -WSAEALREADY;
+  store<u8>(e, STATE_CONNECTING, STATE);
   return 0;
 }
 
@@ -176,22 +182,19 @@ export function beginConnect(s: i32): i32 {
  * (the attempt bound it implicitly; the caller may retry or close). Errors:
  * WSAENOTSOCK; WSAEINVAL when no connect is in progress.
  */
-export function endConnect(s: i32, ok: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, STATE) != CONNECTING) return -WSAEINVAL;
-  store<u32>(e, ok != 0 ? CONNECTED : BOUND, STATE);
+export function endConnect(s: f64, ok: i32): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  if (load<u8>(e, STATE) != STATE_CONNECTING) return -WSAEINVAL;
+  store<u8>(e, ok != 0 ? STATE_CONNECTED : STATE_BOUND, STATE);
   return 0;
 }
 
 /** FIONBIO: sets (`on` != 0) or clears the non-blocking flag. Errors: WSAENOTSOCK. */
-export function setNonBlocking(s: i32, on: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  const flags = load<u32>(e, FLAGS);
-  store<u32>(e, on != 0 ? flags | NONBLOCKING : flags & ~NONBLOCKING, FLAGS);
+export function setNonBlocking(s: f64, on: i32): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  store<u8>(e, on != 0 ? NONBLOCKING : 0, FLAGS);
   return 0;
 }
 
@@ -200,10 +203,9 @@ export function setNonBlocking(s: i32, on: i32): i32 {
  * go to the hand-back buffer for the caller to reset. Returns how many (>= 0), or
  * -WSAENOTSOCK (a double close included).
  */
-export function close(s: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
+export function close(s: f64): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
   handbackCount = 0;
   closeEntry(e);
   return <i32>handbackCount;
@@ -213,57 +215,66 @@ export function close(s: i32): i32 {
 
 /**
  * listen(): makes a bound stream socket a listener with the backlog clamped for
- * `profile` (0 Winsock 2, 1 Winsock 1.1, 2 SPI) and a ring from the arena.
- * On a listener: Winsock 2 changes nothing; Winsock 1.1 and SPI set the new
- * backlog and hand back the excess pending handles, newest first (SPEC L6).
- * Returns the number handed back (>= 0). Errors in Winsock's order: WSAENOTSOCK,
- * WSAEOPNOTSUPP (not a stream socket), WSAEISCONN, WSAEINVAL (not bound, or a
- * connect in progress, or an unknown profile), WSAENOBUFS (no ring block).
+ * `profile` (0 Winsock 2, 1 Winsock 1.1, 2 SPI), a listener record and a ring
+ * from the arena. The backlog is converted as C converts a double to int,
+ * truncated toward zero and saturated to i32. On a listener: Winsock 2 changes
+ * nothing; Winsock 1.1 and SPI set the new backlog and hand back the excess
+ * pending handles, newest first (SPEC L6). Returns the number handed back
+ * (>= 0). Errors in Winsock's order: WSAENOTSOCK, WSAEOPNOTSUPP (not a stream
+ * socket), WSAEISCONN, WSAEINVAL (an unknown profile, a NaN backlog, not bound,
+ * or a connect in progress), WSAENOBUFS (no ring block or record).
  */
-export function listen(s: i32, backlog: i32, profile: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, TYPE) != STREAM) return -WSAEOPNOTSUPP;
-  const state = load<u32>(e, STATE);
-  if (state == CONNECTED) return -WSAEISCONN;
-  if (!isProfile(profile)) return -WSAEINVAL;
-  if (state == LISTENING) return relisten(e, backlog, profile);
-  if (state != BOUND) return -WSAEINVAL;
-  const effective = clampBacklog(profile, backlog);
+export function listen(s: f64, backlog: f64, profile: i32): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  if (load<u8>(e, TYPE) != TYPE_STREAM) return -WSAEOPNOTSUPP;
+  const state = load<u8>(e, STATE);
+  if (state == STATE_CONNECTED) return -WSAEISCONN;
+  if (!isProfile(profile) || isNaN(backlog)) return -WSAEINVAL;
+  const requested = <i32>backlog; // i32.trunc_sat_f64_s
+  if (state == STATE_LISTENING) return relisten(recordOf(e), requested, profile);
+  if (state != STATE_BOUND) return -WSAEINVAL;
+  const effective = clampBacklog(profile, requested);
   const cls = classFor(<u32>effective);
   const at = allocBlock(cls);
   if (at < 0) return -WSAENOBUFS;
-  store<u32>(e, <u32>effective, BACKLOG);
-  store<i32>(e, at, RING_AT);
-  store<i32>(e, cls, RING_CLS);
-  store<u32>(e, LISTENING, STATE);
+  const i = allocRecord();
+  if (i < 0) {
+    freeBlock(cls, <u32>at);
+    return -WSAENOBUFS;
+  }
+  const r = recordAt(<u32>i);
+  store<u32>(r, <u32>effective, BACKLOG);
+  store<i32>(r, at, RING_AT);
+  store<i32>(r, cls, RING_CLS);
+  store<i32>(e, i, LINK);
+  store<u8>(e, STATE_LISTENING, STATE);
   return 0;
 }
 
-function relisten(e: usize, backlog: i32, profile: i32): i32 {
+function relisten(r: usize, backlog: i32, profile: i32): i32 {
   handbackCount = 0;
   if (!relistenUpdates(profile)) return 0;
   const effective = <u32>clampBacklog(profile, backlog);
-  const cls = load<i32>(e, RING_CLS);
+  const cls = load<i32>(r, RING_CLS);
   const wanted = classFor(effective);
   if (wanted > cls) {
     // A larger ring: copy the queue, oldest first, into a new block.
     const at = allocBlock(wanted);
     if (at < 0) return -WSAENOBUFS;
-    const n = queued(e);
-    for (let i: u32 = 0; i < n; i++) store<i32>(slotAddress(<u32>at + i), peek(e, i));
-    freeBlock(cls, load<u32>(e, RING_AT));
-    store<i32>(e, at, RING_AT);
-    store<i32>(e, wanted, RING_CLS);
-    store<u32>(e, 0, OUT);
-    store<u32>(e, n, IN);
+    const n = queued(r);
+    for (let i: u32 = 0; i < n; i++) store<i32>(slotAddress(<u32>at + i), peek(r, i));
+    freeBlock(cls, load<u32>(r, RING_AT));
+    store<i32>(r, at, RING_AT);
+    store<i32>(r, wanted, RING_CLS);
+    store<u32>(r, 0, OUT);
+    store<u32>(r, n, IN);
   }
-  while (queued(e) > effective) {
-    handBack(popNewest(e));
-    store<u64>(e, load<u64>(e, DROPPED) + 1, DROPPED);
+  while (queued(r) > effective) {
+    handBack(popNewest(r));
+    store<u64>(r, load<u64>(r, DROPPED) + 1, DROPPED);
   }
-  store<u32>(e, effective, BACKLOG);
+  store<u32>(r, effective, BACKLOG);
   return <i32>handbackCount;
 }
 
@@ -275,12 +286,11 @@ function relisten(e: usize, backlog: i32, profile: i32): i32 {
  * queue already holds `backlog` handles (counted as refused). Errors: WSAENOTSOCK;
  * WSAEINVAL when `s` is not listening or `handle` is negative.
  */
-export function admit(s: i32, handle: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, STATE) != LISTENING || handle < 0) return -WSAEINVAL;
-  return admitInto(e, handle);
+export function admit(s: f64, handle: i32): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  if (load<u8>(e, STATE) != STATE_LISTENING || handle < 0) return -WSAEINVAL;
+  return admitInto(recordOf(e), handle);
 }
 
 /**
@@ -290,12 +300,9 @@ export function admit(s: i32, handle: i32): i32 {
  * WSAENOTSOCK, WSAEOPNOTSUPP (datagram), WSAEINVAL (not listening),
  * WSAEWOULDBLOCK (queue empty), WSAEMFILE (table full: the handle stays queued).
  */
-export function take(s: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, TYPE) != STREAM) return -WSAEOPNOTSUPP;
-  if (load<u32>(e, STATE) != LISTENING) return -WSAEINVAL;
+export function take(s: f64): f64 {
+  const e = findListener(s);
+  if (e < FOUND) return <f64><i32>e;
   return takeFrom(e);
 }
 
@@ -308,22 +315,24 @@ export function takenHandle(): i32 {
 
 /**
  * `admit` for the `n` handles in io[0 .. n), in order; each io[i] is replaced by
- * that admit's result. Returns how many were queued, -WSAEFAULT when n is not in
+ * that admit's result (a handle that is not an integer in [0, 2^31) gets
+ * -WSAEINVAL). Returns how many were queued, -WSAEFAULT when n is not in
  * [0, 1024], or the error `admit` gives for `s` itself.
  */
-export function admitMany(s: i32, n: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, STATE) != LISTENING) return -WSAEINVAL;
+export function admitMany(s: f64, n: i32): i32 {
+  const e = find(s);
+  if (e < FOUND) return <i32>e;
+  if (load<u8>(e, STATE) != STATE_LISTENING) return -WSAEINVAL;
   if (<u32>n > <u32>IO_SLOTS) return -WSAEFAULT;
+  const r = recordOf(e);
   let admitted = 0;
   for (let i = 0; i < n; i++) {
-    const slot = ioArea + (<usize>i << 2);
-    const handle = load<i32>(slot);
-    const result = handle < 0 ? -WSAEINVAL : admitInto(e, handle);
+    const slot = ioArea + (<usize>i << 3);
+    const value = load<f64>(slot);
+    const handle = <i32>value;
+    const result = <f64>handle != value || handle < 0 ? -WSAEINVAL : admitInto(r, handle);
     if (result == 0) admitted++;
-    store<i32>(slot, result);
+    store<f64>(slot, result);
   }
   return admitted;
 }
@@ -334,23 +343,20 @@ export function admitMany(s: i32, n: i32): i32 {
  * (0 when empty), -WSAEMFILE when nothing could be taken for want of a
  * descriptor, -WSAEFAULT when max is not in [0, 512], or `take`'s error for `s`.
  */
-export function takeMany(s: i32, max: i32): i32 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
-  if (load<u32>(e, TYPE) != STREAM) return -WSAEOPNOTSUPP;
-  if (load<u32>(e, STATE) != LISTENING) return -WSAEINVAL;
+export function takeMany(s: f64, max: i32): i32 {
+  const e = findListener(s);
+  if (e < FOUND) return <i32>e;
   if (<u32>max > <u32>(IO_SLOTS >> 1)) return -WSAEFAULT;
   let k = 0;
   while (k < max) {
     const d = takeFrom(e);
     if (d < 0) {
-      if (d == -WSAEMFILE && k == 0) return d;
+      if (d == -WSAEMFILE && k == 0) return -WSAEMFILE;
       break;
     }
-    const slot = ioArea + (<usize>k << 3);
-    store<i32>(slot, d);
-    store<i32>(slot, lastHandle, 4);
+    const slot = ioArea + (<usize>k << 4);
+    store<f64>(slot, d);
+    store<f64>(slot, <f64>lastHandle, 8);
     k++;
   }
   return k;
@@ -366,27 +372,22 @@ export function closeMany(n: i32): i32 {
   if (<u32>n > <u32>IO_SLOTS) return -WSAEFAULT;
   handbackCount = 0;
   for (let i = 0; i < n; i++) {
-    const slot = ioArea + (<usize>i << 2);
-    const e = lookup(load<i32>(slot));
-    if (e == 0) {
-      store<i32>(slot, -WSAENOTSOCK);
-      continue;
+    const slot = ioArea + (<usize>i << 3);
+    const e = lookup(load<f64>(slot));
+    let result: i32 = -WSAENOTSOCK;
+    if (e != 0) {
+      const before = handbackCount;
+      closeEntry(e);
+      result = <i32>(handbackCount - before);
     }
-    const before = handbackCount;
-    closeEntry(e);
-    store<i32>(slot, <i32>(handbackCount - before));
+    store<f64>(slot, result);
   }
   return <i32>handbackCount;
 }
 
-/** Byte offset of the I/O area in memory (IO_SLOTS i32 slots). */
+/** Byte offset of the I/O area in memory (IO_SLOTS f64 slots). */
 export function ioOffset(): i32 {
   return <i32>ioArea;
-}
-
-/** Slots in the I/O area. */
-export function ioSlots(): i32 {
-  return IO_SLOTS;
 }
 
 /** The i-th handle handed back by the last close, closeMany or re-listen; -1 past the end. */
@@ -395,25 +396,7 @@ export function handback(i: i32): i32 {
   return load<i32>(handbackArea + (<usize>i << 2));
 }
 
-/** Byte offset of the hand-back buffer, for a typed-array view of it. */
-export function handbackOffset(): i32 {
-  return <i32>handbackArea;
-}
-
 // ─── Observation ────────────────────────────────────────────────────────────
-
-/** `stat` fields. */
-@inline const STAT_STATE: i32 = 0;
-@inline const STAT_TYPE: i32 = 1;
-@inline const STAT_NONBLOCKING: i32 = 2;
-@inline const STAT_BACKLOG: i32 = 3;
-@inline const STAT_QUEUED: i32 = 4;
-@inline const STAT_ADMITTED: i32 = 5;
-@inline const STAT_REFUSED: i32 = 6;
-@inline const STAT_DROPPED: i32 = 7;
-@inline const STAT_TAKEN: i32 = 8;
-@inline const STAT_HIGH_WATER: i32 = 9;
-@inline const STAT_RING_CAPACITY: i32 = 10;
 
 /**
  * One field of a socket's entry: 0 state, 1 type, 2 non-blocking (0/1),
@@ -421,37 +404,32 @@ export function handbackOffset(): i32 {
  * 8 taken, 9 high-water mark, 10 ring capacity. Listener fields are 0 on other
  * sockets. Errors: WSAENOTSOCK; WSAEINVAL for an unknown field.
  */
-export function stat(s: i32, field: i32): f64 {
-  if (!isInitialised()) return -WSANOTINITIALISED;
-  const e = lookup(s);
-  if (e == 0) return -WSAENOTSOCK;
+export function stat(s: f64, field: i32): f64 {
+  const e = find(s);
+  if (e < FOUND) return <f64><i32>e;
+  if (field == STAT_STATE) return <f64>load<u8>(e, STATE);
+  if (field == STAT_TYPE) return <f64>load<u8>(e, TYPE);
+  if (field == STAT_NONBLOCKING) return <f64>load<u8>(e, FLAGS);
+  if (<u32>field > <u32>STAT_RING_CAPACITY) return -WSAEINVAL;
+  if (load<u8>(e, STATE) != STATE_LISTENING) return 0;
+  const r = recordOf(e);
   switch (field) {
-    case STAT_STATE:
-      return <f64>load<u32>(e, STATE);
-    case STAT_TYPE:
-      return <f64>load<u32>(e, TYPE);
-    case STAT_NONBLOCKING:
-      return <f64>(load<u32>(e, FLAGS) & NONBLOCKING);
     case STAT_BACKLOG:
-      return <f64>load<u32>(e, BACKLOG);
+      return <f64>load<u32>(r, BACKLOG);
     case STAT_QUEUED:
-      return <f64>queued(e);
+      return <f64>queued(r);
     case STAT_ADMITTED:
-      return <f64>load<u64>(e, ADMITTED);
+      return <f64>load<u64>(r, ADMITTED);
     case STAT_REFUSED:
-      return <f64>load<u64>(e, REFUSED);
+      return <f64>load<u64>(r, REFUSED);
     case STAT_DROPPED:
-      return <f64>load<u64>(e, DROPPED);
+      return <f64>load<u64>(r, DROPPED);
     case STAT_TAKEN:
-      return <f64>load<u64>(e, TAKEN);
+      return <f64>load<u64>(r, TAKEN);
     case STAT_HIGH_WATER:
-      return <f64>load<u32>(e, HIGH_WATER);
-    case STAT_RING_CAPACITY: {
-      const cls = load<i32>(e, RING_CLS);
-      return cls < 0 ? 0 : <f64>(1 << cls);
-    }
+      return <f64>load<u32>(r, HIGH_WATER);
   }
-  return -WSAEINVAL;
+  return <f64>(1 << load<i32>(r, RING_CLS));
 }
 
 /** Free descriptors left in the table (-WSANOTINITIALISED before init). */
@@ -462,6 +440,33 @@ export function freeDescriptors(): i32 {
 
 // ─── Internals ──────────────────────────────────────────────────────────────
 
+/** Results of `find` below this are negated error codes; entries live above it. */
+@inline const FOUND: isize = 1;
+
+/**
+ * The entry `s` names, or -WSANOTINITIALISED / -WSAENOTSOCK. Not inlined: one copy
+ * of the lookup serves every export (the call costs less than a nanosecond, and
+ * the module stays under 4 KiB, which browsers compile synchronously).
+ */
+function find(s: f64): isize {
+  if (!isInitialised()) return -WSANOTINITIALISED;
+  const e = lookup(s);
+  return e == 0 ? -WSAENOTSOCK : <isize>e;
+}
+
+/** The entry of a listening stream socket, or take's error in Winsock's order. */
+function findListener(s: f64): isize {
+  const e = find(s);
+  if (e < FOUND) return e;
+  if (load<u8>(e, TYPE) != TYPE_STREAM) return -WSAEOPNOTSUPP;
+  if (load<u8>(e, STATE) != STATE_LISTENING) return -WSAEINVAL;
+  return e;
+}
+
+@inline function recordOf(e: usize): usize {
+  return recordAt(load<u32>(e, LINK));
+}
+
 @inline function align16(at: usize): usize {
   return (at + 15) & ~<usize>15;
 }
@@ -471,32 +476,36 @@ function handBack(handle: i32): void {
   handbackCount++;
 }
 
-function admitInto(e: usize, handle: i32): i32 {
-  const n = queued(e);
-  if (n >= load<u32>(e, BACKLOG)) {
-    store<u64>(e, load<u64>(e, REFUSED) + 1, REFUSED);
+function admitInto(r: usize, handle: i32): i32 {
+  const n = queued(r);
+  if (n >= load<u32>(r, BACKLOG)) {
+    store<u64>(r, load<u64>(r, REFUSED) + 1, REFUSED);
     return -WSAECONNREFUSED;
   }
-  pushNewest(e, handle);
-  store<u64>(e, load<u64>(e, ADMITTED) + 1, ADMITTED);
-  if (n + 1 > load<u32>(e, HIGH_WATER)) store<u32>(e, n + 1, HIGH_WATER);
+  pushNewest(r, handle);
+  store<u64>(r, load<u64>(r, ADMITTED) + 1, ADMITTED);
+  if (n + 1 > load<u32>(r, HIGH_WATER)) store<u32>(r, n + 1, HIGH_WATER);
   return 0;
 }
 
-function takeFrom(e: usize): i32 {
-  if (queued(e) == 0) return -WSAEWOULDBLOCK;
-  const d = allocate(STREAM, load<u32>(e, FLAGS), CONNECTED);
+function takeFrom(e: usize): f64 {
+  const r = recordOf(e);
+  if (queued(r) == 0) return -WSAEWOULDBLOCK;
+  const d = allocate(TYPE_STREAM, load<u8>(e, FLAGS), STATE_CONNECTED);
   if (d < 0) return -WSAEMFILE;
-  lastHandle = shiftOldest(e);
-  store<u64>(e, load<u64>(e, TAKEN) + 1, TAKEN);
-  assert(load<u64>(e, TAKEN) + load<u64>(e, DROPPED) + <u64>queued(e) == load<u64>(e, ADMITTED));
+  lastHandle = shiftOldest(r);
+  store<u64>(r, load<u64>(r, TAKEN) + 1, TAKEN);
+  assert(load<u64>(r, TAKEN) + load<u64>(r, DROPPED) + <u64>queued(r) == load<u64>(r, ADMITTED));
   return d;
 }
 
 function closeEntry(e: usize): void {
-  if (load<u32>(e, STATE) == LISTENING) {
-    while (queued(e) != 0) handBack(shiftOldest(e));
-    freeBlock(load<i32>(e, RING_CLS), load<u32>(e, RING_AT));
+  if (load<u8>(e, STATE) == STATE_LISTENING) {
+    const i = load<u32>(e, LINK);
+    const r = recordAt(i);
+    while (queued(r) != 0) handBack(shiftOldest(r));
+    freeBlock(load<i32>(r, RING_CLS), load<u32>(r, RING_AT));
+    freeRecord(i);
   }
   release(e);
 }

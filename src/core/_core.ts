@@ -9,15 +9,13 @@
  * @module
  */
 
-import type { CoreOps } from "./_abi.ts";
+import { CoreLimits, type CoreOps, nextEpoch } from "./_abi.ts";
 import { coreModule } from "./load.ts";
 
 /** The raw exports of the core module (see assembly/index.ts): the operations plus the memory layout. */
 export interface CoreExports extends Omit<CoreOps, "io"> {
   memory: WebAssembly.Memory;
   ioOffset(): number;
-  ioSlots(): number;
-  handbackOffset(): number;
 }
 
 /** The core as `CoreOps`, plus the module's memory (for tests that watch its size). */
@@ -37,18 +35,18 @@ export function instantiateCore(): WasmCore {
 
 /** Types a core instance's exports as `WasmCore` (also used for the debug build in tests). */
 export function bindCore(exports: CoreExports): WasmCore {
-  let io = new Int32Array(0);
+  let io = new Float64Array(0);
   const refresh = () => {
-    io = new Int32Array(exports.memory.buffer as ArrayBuffer, exports.ioOffset(), exports.ioSlots());
+    io = new Float64Array(exports.memory.buffer as ArrayBuffer, exports.ioOffset(), CoreLimits.ioSlots);
   };
   return {
     memory: exports.memory,
-    get io(): Int32Array {
+    get io(): Float64Array {
       if (io.buffer !== exports.memory.buffer) refresh();
       return io;
     },
-    init(tableCapacity: number, queueSlots: number): number {
-      const result = exports.init(tableCapacity, queueSlots);
+    init(tableCapacity: number, queueSlots: number, epoch: number = nextEpoch()): number {
+      const result = exports.init(tableCapacity, queueSlots, epoch);
       if (result === 0) refresh();
       return result;
     },

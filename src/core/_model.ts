@@ -4,7 +4,8 @@
  * It is the oracle of the differential tests and the baseline of the benchmarks;
  * it favours clarity, but is written as a competent TypeScript ring would be.
  *
- * Arguments go through ToInt32 (`| 0`) exactly as WebAssembly's i32 parameters do.
+ * Arguments go through ToInt32 (`| 0`) exactly as WebAssembly's i32 parameters do;
+ * descriptors and listen's backlog through ToNumber (`+`), as its f64 parameters do.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import {
   CoreLimits,
   type CoreOps,
   DefaultRange,
+  nextEpoch,
   Profile,
   SocketState,
   SocketType,
@@ -97,35 +99,50 @@ class ArenaModel {
   }
 }
 
+/** A number converted as WebAssembly's i32.trunc_sat_f64_s does (toward zero, saturated; NaN is 0). */
+function toInt32Saturated(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  if (x >= 2 ** 31 - 1) return 2 ** 31 - 1;
+  if (x <= -(2 ** 31)) return -(2 ** 31);
+  return Math.trunc(x);
+}
+
 function classFor(n: number): number {
   return n <= 1 ? 0 : 32 - Math.clz32(n - 1);
 }
 
 /** The reference model of the accept-queue core. */
 export class CoreModel implements CoreOps {
-  readonly io: Int32Array = new Int32Array(CoreLimits.ioSlots);
+  readonly io: Float64Array = new Float64Array(CoreLimits.ioSlots);
   #slots: Slot[] = [];
-  #idxBits = 1;
-  #idxMask = 1;
-  #genLimit = 1 << 30;
+  /** 2^idxBits: a descriptor is gen * #slotSpan + slot index. */
+  #slotSpan = 2;
+  /** 2^genBits: the generation counter wraps within it. */
+  #counterSpan = 2;
+  #firstGen = 1;
   #freeHead = -1;
+  #freeTail = -1;
   #freeCount = 0;
   #arena = new ArenaModel();
   #ranges: [number, number][] = [];
   #handback: number[] = [];
   #lastHandle = -1;
 
-  init(tableCapacity: number, queueSlots: number): number {
+  init(tableCapacity: number, queueSlots: number, epoch: number = nextEpoch()): number {
     tableCapacity |= 0;
     queueSlots |= 0;
+    epoch |= 0;
     if (tableCapacity < 1 || tableCapacity > CoreLimits.maxTableCapacity) return -WSA.WSAEINVAL;
     if (queueSlots < 1 || queueSlots > CoreLimits.maxQueueSlots) return -WSA.WSAEINVAL;
+    const idxBits = tableCapacity <= 2 ? 1 : 32 - Math.clz32(tableCapacity - 1);
+    const genBits = CoreLimits.descriptorBits - CoreLimits.epochBits - idxBits;
+    this.#slotSpan = 2 ** idxBits;
+    this.#counterSpan = 2 ** genBits;
+    this.#firstGen = (epoch & (2 ** CoreLimits.epochBits - 1)) * this.#counterSpan + 1;
     this.#slots = Array.from({ length: tableCapacity }, (_, i) => new Slot(i));
-    this.#slots.forEach((slot, i) => slot.reset(1, i + 1 < tableCapacity ? i + 1 : -1));
-    this.#idxBits = tableCapacity <= 2 ? 1 : 32 - Math.clz32(tableCapacity - 1);
-    this.#idxMask = (1 << this.#idxBits) - 1;
-    this.#genLimit = 1 << (31 - this.#idxBits);
+    this.#slots.forEach((slot, i) => slot.reset(this.#firstGen, i + 1 < tableCapacity ? i + 1 : -1));
     this.#freeHead = 0;
+    this.#freeTail = tableCapacity - 1;
     this.#freeCount = tableCapacity;
     this.#arena.reset(queueSlots);
     this.#ranges = [0, 1, 2].map((p) => [...DefaultRange[p as Profile]]);
@@ -198,13 +215,14 @@ export class CoreModel implements CoreOps {
   }
 
   listen(s: number, backlog: number, profile: number): number {
-    backlog |= 0;
+    backlog = +backlog;
     profile |= 0;
     const e = this.#lookup(s);
     if (typeof e === "number") return e;
     if (e.type !== SocketType.Stream) return -WSA.WSAEOPNOTSUPP;
     if (e.state === Connected) return -WSA.WSAEISCONN;
-    if (profile >>> 0 > 2) return -WSA.WSAEINVAL;
+    if (profile >>> 0 > 2 || Number.isNaN(backlog)) return -WSA.WSAEINVAL;
+    backlog = toInt32Saturated(backlog);
     if (e.state === Listening) return this.#relisten(e, backlog, profile);
     if (e.state !== Bound) return -WSA.WSAEINVAL;
     const effective = this.#clamp(profile, backlog);
@@ -244,8 +262,9 @@ export class CoreModel implements CoreOps {
     if (n >>> 0 > CoreLimits.ioSlots) return -WSA.WSAEFAULT;
     let admitted = 0;
     for (let i = 0; i < n; i++) {
-      const handle = this.io[i];
-      const result = handle < 0 ? -WSA.WSAEINVAL : this.#admitInto(e, handle);
+      const value = this.io[i];
+      const handle = toInt32Saturated(value);
+      const result = handle !== value || handle < 0 ? -WSA.WSAEINVAL : this.#admitInto(e, handle);
       if (result === 0) admitted++;
       this.io[i] = result;
     }
@@ -335,11 +354,11 @@ export class CoreModel implements CoreOps {
 
   /** The live slot `s` names, or a negated error code. */
   #lookup(s: number): Slot | number {
-    s |= 0;
+    s = +s;
     if (!this.#ready()) return -WSA.WSANOTINITIALISED;
-    if (s <= 0) return -WSA.WSAENOTSOCK;
-    const slot = this.#slots[s & this.#idxMask];
-    if (slot === undefined || slot.gen !== s >>> this.#idxBits || slot.state === Free) {
+    if (!(s >= 1 && s < 2 ** CoreLimits.descriptorBits) || !Number.isInteger(s)) return -WSA.WSAENOTSOCK;
+    const slot = this.#slots[s % this.#slotSpan];
+    if (slot === undefined || slot.gen !== Math.floor(s / this.#slotSpan) || slot.state === Free) {
       return -WSA.WSAENOTSOCK;
     }
     return slot;
@@ -359,11 +378,12 @@ export class CoreModel implements CoreOps {
     if (i < 0) return -1;
     const slot = this.#slots[i];
     this.#freeHead = slot.next;
+    if (this.#freeHead < 0) this.#freeTail = -1;
     this.#freeCount--;
     slot.state = state;
     slot.type = type;
     slot.nonBlocking = nonBlocking;
-    return (slot.gen << this.#idxBits) | i;
+    return slot.gen * this.#slotSpan + i;
   }
 
   #closeSlot(e: Slot): void {
@@ -371,9 +391,13 @@ export class CoreModel implements CoreOps {
       while (e.in !== e.out) this.#handback.push(e.ring![e.out++ & (e.ring!.length - 1)]);
       this.#arena.release(e.ringClass, e.ringAt);
     }
-    const gen = e.gen + 1 >= this.#genLimit ? 1 : e.gen + 1;
-    e.reset(gen, this.#freeHead);
-    this.#freeHead = e.index;
+    // The counter wraps within its bits, back to the epoch's first generation.
+    const gen = (e.gen + 1) % this.#counterSpan === 0 ? this.#firstGen : e.gen + 1;
+    e.reset(gen, -1);
+    // Freed slots join the tail of the free list: they are reused oldest first.
+    if (this.#freeTail < 0) this.#freeHead = e.index;
+    else this.#slots[this.#freeTail].next = e.index;
+    this.#freeTail = e.index;
     this.#freeCount++;
   }
 

@@ -13,7 +13,7 @@
  */
 
 import { instantiateCore } from "../core/_core.ts";
-import { type CoreOps, Profile, StatField } from "../core/_abi.ts";
+import { CoreLimits, type CoreOps, Profile, StatField } from "../core/_abi.ts";
 import { WSA } from "../shared/errors.ts";
 
 /** The gate's counters. */
@@ -58,13 +58,13 @@ export class AdmissionGate {
   /** Makes a gate admitting at most `limit` (an integer in [1, 65535]) at once. */
   constructor(options: { limit: number }) {
     const limit = options?.limit;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 65535) {
-      throw new RangeError(`limit must be an integer in [1, 65535], got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > CoreLimits.hintMax) {
+      throw new RangeError(`limit must be an integer in [1, ${CoreLimits.hintMax}], got ${limit}`);
     }
     this.#core = instantiateCore();
     // Descriptors: the gate's socket, plus one that each release allocates and frees again.
     this.#core.init(2, 1 << Math.ceil(Math.log2(limit)));
-    this.#core.configure(Profile.Winsock2, 1, 65535);
+    this.#core.configure(Profile.Winsock2, 1, CoreLimits.hintMax);
     const s = this.#core.socket(1);
     this.#core.bind(s);
     this.#core.listen(s, limit, Profile.Winsock2);

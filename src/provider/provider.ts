@@ -17,7 +17,7 @@
  */
 
 import { instantiateCore } from "../core/_core.ts";
-import { type CoreOps, type Profile, SocketState, StatField } from "../core/_abi.ts";
+import { CoreLimits, type CoreOps, type Profile, SocketState, StatField } from "../core/_abi.ts";
 import {
   AF_INET,
   AF_INET6,
@@ -96,7 +96,9 @@ export class Provider {
     }
     for (const [profile, range] of Object.entries(options.backlogRange ?? {})) {
       if (!range || this.#core.configure(Number(profile), range[0], range[1]) !== 0) {
-        throw new RangeError(`backlogRange[${profile}] must be [min, max] with 1 <= min <= max <= 65535`);
+        throw new RangeError(
+          `backlogRange[${profile}] must be [min, max] with 1 <= min <= max <= ${CoreLimits.hintMax}`,
+        );
       }
     }
     this.#capacity = maxSockets;
@@ -206,15 +208,10 @@ export class Provider {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
     if (rec.failure) return -rec.failure.code;
-    const requested = toBacklog(backlog);
-    if (Number.isNaN(requested)) {
-      // Winsock's order still holds: not a stream socket, then connected, then the bad argument.
-      if (rec.type !== SOCK_STREAM) return -WSA.WSAEOPNOTSUPP;
-      if (this.#core.stat(s, StatField.State) === SocketState.Connected) return -WSA.WSAEISCONN;
-      return -WSA.WSAEINVAL;
-    }
     const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
-    const result = this.#core.listen(s, requested, profile);
+    // The core converts the backlog as C converts a double to int (toward zero, saturated)
+    // and checks it, NaN included, in Winsock's order.
+    const result = this.#core.listen(s, backlog, profile);
     if (result < 0) return result;
     for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     if (!wasListening && rec.endpoint) {
@@ -504,16 +501,4 @@ export class Provider {
 
 function reject(code: number, detail?: string): Promise<never> {
   return Promise.reject(new WinsockError(code, detail));
-}
-
-/**
- * A JavaScript backlog as the core's i32: fractions truncate toward zero (as C's
- * conversion to int does) and values beyond i32 saturate, so 2^40 means "as
- * large as allowed" and -2^40 the largest SOMAXCONN_HINT. NaN stays NaN (WSAEINVAL).
- */
-function toBacklog(backlog: number): number {
-  if (Number.isNaN(backlog)) return NaN;
-  if (backlog >= 2 ** 31 - 1) return 2 ** 31 - 1;
-  if (backlog <= -(2 ** 31)) return -(2 ** 31);
-  return Math.trunc(backlog);
 }

@@ -25,10 +25,10 @@ export const CORES: ReadonlyArray<readonly [string, () => CoreOps]> = [
   ["model", () => new CoreModel()],
 ];
 
-/** Registers `fn` as one Deno test per core implementation. */
-export function testEachCore(name: string, fn: (core: CoreOps) => void): void {
+/** Registers `fn` as one Deno test per core implementation; `make` makes more cores of the same kind. */
+export function testEachCore(name: string, fn: (core: CoreOps, make: () => CoreOps) => void): void {
   for (const [kind, make] of CORES) {
-    Deno.test(`${name} (${kind})`, () => fn(make()));
+    Deno.test(`${name} (${kind})`, () => fn(make(), make));
   }
 }
 

@@ -141,3 +141,31 @@ testEachCore(
     is(core.stat(l, StatField.Queued), 1);
   },
 );
+
+testEachCore("the backlog converts as C's double to int: toward zero, saturated beyond 32 bits", (core) => {
+  core.init(64, 1 << 20);
+  is(effective(core, 5.9, Profile.Winsock2), 5);
+  is(effective(core, 2 ** 40, Profile.Winsock2), 512); // SOMAXCONN and beyond: the maximum
+  is(effective(core, Infinity, Profile.Winsock2), 512);
+  is(effective(core, -(2 ** 40), Profile.Winsock2), 65535); // the largest SOMAXCONN_HINT
+  is(effective(core, -250.7, Profile.Winsock2), 250);
+  is(effective(core, -0.5, Profile.Winsock2), 1); // truncates to 0, then the range's minimum
+});
+
+testEachCore("a NaN backlog is WSAEINVAL after WSAENOTSOCK, WSAEOPNOTSUPP and WSAEISCONN", (core) => {
+  core.init(64, 1 << 20);
+  is(core.listen(12345, NaN, 0), -WSA.WSAENOTSOCK);
+  const dgram = core.socket(2);
+  core.bind(dgram);
+  is(core.listen(dgram, NaN, 0), -WSA.WSAEOPNOTSUPP);
+  const connected = core.socket(1);
+  core.beginConnect(connected);
+  core.endConnect(connected, 1);
+  is(core.listen(connected, NaN, 0), -WSA.WSAEISCONN);
+  const bound = core.socket(1);
+  core.bind(bound);
+  is(core.listen(bound, NaN, 0), -WSA.WSAEINVAL);
+  const listener = listenerOn(core, 3, Profile.Spi);
+  is(core.listen(listener, NaN, Profile.Spi), -WSA.WSAEINVAL);
+  is(core.stat(listener, StatField.Backlog), 3); // unchanged
+});

@@ -1,6 +1,7 @@
 // Bad input to every export of the core: NaN, Infinity, fractions, negatives,
-// 2^40, strings, objects, undefined. WebAssembly converts each argument with
-// ToInt32 and the model does the same, so every call has a defined result and
+// 2^40, strings, objects, undefined. WebAssembly converts descriptors and
+// listen's backlog with ToNumber (f64 parameters) and every other argument with
+// ToInt32, and the model does the same, so every call has a defined result and
 // none traps; BigInt and Symbol arguments throw TypeError in both.
 import { strictEqual as is, throws } from "node:assert/strict";
 import type { CoreOps } from "../../src/core/_abi.ts";
@@ -30,7 +31,7 @@ const BAD: unknown[] = [
 
 type Call = (core: CoreOps, x: number, live: number) => number;
 const CALLS: Record<string, Call> = {
-  init: (c, x) => c.init(x, x),
+  init: (c, x) => c.init(x, x, x),
   configure: (c, x) => c.configure(x, x, x),
   socket: (c, x) => c.socket(x),
   bind: (c, x) => c.bind(x),
@@ -54,7 +55,7 @@ for (const [name, call] of Object.entries(CALLS)) {
   Deno.test(`bad input to ${name}: a defined result, the same on every core, never a trap`, () => {
     const results = CORES.map(([, make]) => {
       const core = make();
-      core.init(16, 4096);
+      core.init(16, 4096, 1); // one epoch, so every core makes the same descriptors
       const live = listenerOn(core, 4);
       core.admit(live, 1);
       return BAD.map((x) => {

@@ -27,22 +27,31 @@ type Op =
   | { op: "takeMany"; s: Ref; max: number }
   | { op: "closeMany"; s: Ref[] };
 
+/** Numbers that are not descriptors or handles: NaN, infinities, fractions, beyond 2^31 and 2^53. */
+const oddNumber = fc.oneof(
+  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5, 2 ** 31, 2 ** 32 + 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 31)),
+  fc.double(),
+);
+
 // Mostly the first few descriptors (often listeners), sometimes any, rarely a raw number.
 const ref: fc.Arbitrary<Ref> = fc.oneof(
   { weight: 6, arbitrary: fc.nat(2).map((seen) => ({ seen })) },
   { weight: 4, arbitrary: fc.nat(40).map((seen) => ({ seen })) },
-  { weight: 1, arbitrary: fc.integer().map((raw) => ({ raw })) },
+  { weight: 1, arbitrary: fc.oneof(fc.integer(), oddNumber).map((raw) => ({ raw })) },
 );
 const backlog = fc.oneof(
   fc.integer({ min: -3, max: 12 }),
   fc.integer({ min: 13, max: 70 }),
-  fc.constantFrom(0x7fffffff, -200, -1000, -70000, -(2 ** 31), 600),
+  fc.constantFrom(0x7fffffff, -200, -1000, -70000, -(2 ** 31), 600, 2 ** 40, -(2 ** 40), 5.9, -250.5),
+  fc.constantFrom(NaN, Infinity, -Infinity),
 );
 const profile = fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 2 }) }, {
   weight: 1,
   arbitrary: fc.integer({ min: -1, max: 5 }),
 });
 const handle = fc.oneof({ weight: 9, arbitrary: fc.nat(1000) }, { weight: 1, arbitrary: fc.integer() });
+/** Handles as the batch call's f64 I/O area carries them: also fractions, NaN, beyond i32. */
+const ioHandle = fc.oneof({ weight: 9, arbitrary: handle }, { weight: 1, arbitrary: oddNumber });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -75,7 +84,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant("admitMany" as const),
       s: ref,
-      handles: fc.array(handle, { maxLength: 12 }),
+      handles: fc.array(ioHandle, { maxLength: 12 }),
     }),
   },
   {
@@ -94,12 +103,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 const scenario = fc.record({
   table: fc.integer({ min: 1, max: 12 }),
+  epoch: fc.oneof(fc.nat(5000), fc.integer()),
   arena: fc.oneof(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 81, max: 300 })),
   ops: fc.array(op, { maxLength: 80 }),
 });
 
 /** Runs one operation; returns its result. `seen` holds the descriptors produced so far. */
-function apply(core: CoreOps, o: Op, seen: number[]): number {
+function apply(core: CoreOps, o: Op, seen: number[]): number | [number, number] {
   const d = (r: Ref) => "raw" in r ? r.raw : seen.length ? seen[r.seen % seen.length] : r.seen;
   switch (o.op) {
     case "socket":
@@ -110,7 +120,7 @@ function apply(core: CoreOps, o: Op, seen: number[]): number {
       if (s < 0) return s;
       core.bind(s);
       const listened = core.listen(s, o.backlog, o.profile);
-      return listened < 0 ? listened * 1e6 - s : s; // both numbers must agree, and s stays recoverable
+      return listened < 0 ? [listened, s] : s; // on failure both numbers must agree, and s is still seen
     }
     case "bind":
       return core.bind(d(o.s));
@@ -142,7 +152,7 @@ function apply(core: CoreOps, o: Op, seen: number[]): number {
 }
 
 /** Everything observable about a core after a step. */
-function observe(core: CoreOps, seen: number[], result: number): string {
+function observe(core: CoreOps, seen: number[], result: number | [number, number]): string {
   const stats = seen.map((s) => Array.from({ length: 11 }, (_, f) => core.stat(s, f)).join(","));
   const handback = Array.from({ length: 8 }, (_, i) => core.handback(i));
   return JSON.stringify({
@@ -157,10 +167,10 @@ function observe(core: CoreOps, seen: number[], result: number): string {
 
 function agree(makeWasm: () => CoreOps): void {
   fc.assert(
-    fc.property(scenario, ({ table, arena, ops }) => {
+    fc.property(scenario, ({ table, epoch, arena, ops }) => {
       const wasm = makeWasm();
       const model = new CoreModel();
-      if (wasm.init(table, arena) !== model.init(table, arena)) return false;
+      if (wasm.init(table, arena, epoch) !== model.init(table, arena, epoch)) return false;
       wasm.io.fill(0);
       const seen: number[] = [];
       for (const [step, o] of ops.entries()) {
@@ -171,9 +181,9 @@ function agree(makeWasm: () => CoreOps): void {
         if (left !== right) {
           throw new Error(`step ${step} ${JSON.stringify(o)}:\n wasm  ${left}\n model ${right}`);
         }
-        if ((o.op === "socket" || o.op === "take" || o.op === "listener") && a > 0) seen.push(a);
-        if (o.op === "listener" && a < 0) seen.push(-(a % 1e6));
-        if (o.op === "takeMany") { for (let k = 0; k < a; k++) seen.push(wasm.io[2 * k]); }
+        if (typeof a !== "number") seen.push(a[1]);
+        else if ((o.op === "socket" || o.op === "take" || o.op === "listener") && a > 0) seen.push(a);
+        if (o.op === "takeMany") { for (let k = 0; k < (a as number); k++) seen.push(wasm.io[2 * k]); }
       }
       return true;
     }),
@@ -199,7 +209,7 @@ function agreeOnArena(makeWasm: () => CoreOps): void {
     fc.property(fc.constantFrom(16, 32, 64, 100, 128), fc.array(arenaOp, { maxLength: 40 }), (arena, ops) => {
       const cores = [makeWasm(), new CoreModel()];
       const open: number[][] = [[], []];
-      cores.forEach((core) => core.init(64, arena));
+      cores.forEach((core) => core.init(64, arena, 7));
       for (const [step, o] of ops.entries()) {
         const results = cores.map((core, i) => {
           if ("listen" in o) {

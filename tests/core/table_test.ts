@@ -15,28 +15,79 @@ testEachCore("descriptors are positive, distinct, and freed ones are counted", (
   is(core.freeDescriptors(), 100);
 });
 
-testEachCore("a closed descriptor stays stale when its slot is reused many times", (core) => {
-  core.init(1, 64);
-  const first = core.socket(1);
-  core.close(first);
-  for (let i = 0; i < 5000; i++) {
-    const s = core.socket(1);
-    is(s === first, false);
-    is(core.bind(first), -WSA.WSAENOTSOCK);
-    core.close(s);
-  }
+testEachCore(
+  "a closed descriptor stays stale through thousands of reuses, of one slot or of many",
+  (core) => {
+    // 1 slot: every reuse is of the same slot. 2^20 slots: before freed slots rotated and
+    // generations were widened, the same slot came back each time and aliased after 2,047 cycles.
+    for (const capacity of [1, 1 << 20]) {
+      core.init(capacity, 64, 1);
+      const first = core.socket(1);
+      core.close(first);
+      for (let i = 0; i < 5000; i++) {
+        const s = core.socket(1);
+        is(s === first, false);
+        is(core.bind(first), -WSA.WSAENOTSOCK);
+        core.close(s);
+      }
+    }
+  },
+);
+
+testEachCore("freed slots are reused oldest first", (core) => {
+  core.init(4, 64, 1);
+  const [a, b, c, d] = [core.socket(1), core.socket(1), core.socket(1), core.socket(1)];
+  const slot = (s: number) => s % 4;
+  core.close(c);
+  core.close(a);
+  core.close(d);
+  eq([core.socket(1), core.socket(1), core.socket(1)].map(slot), [c, a, d].map(slot));
+  is(core.socket(1), -WSA.WSAEMFILE);
+  is(core.bind(b), 0);
 });
 
-testEachCore("the generation wraps and descriptors stay positive i32 values", (core) => {
-  core.init(1 << 20, 64); // 20 index bits leave generations 1 .. 2047
-  const seen = new Set<number>();
-  for (let i = 0; i < 2100; i++) {
-    const s = core.socket(1);
-    is(s > 0 && s <= 0x7fffffff, true);
-    seen.add(s);
+testEachCore("with one free slot, its descriptor repeats only after 2^genBits - 1 reuses", (core) => {
+  // 2^20 slots: 20 index bits, 12 epoch bits, 53 - 32 = 21 generation bits.
+  core.init(1 << 20, 64, 5);
+  for (let i = 0; i < (1 << 20) - 1; i++) core.socket(1);
+  const first = core.socket(1);
+  is(core.socket(1), -WSA.WSAEMFILE);
+  core.close(first);
+  let s = 0;
+  for (let i = 1; i < 2 ** 21 - 1; i++) {
+    s = core.socket(1);
+    if (s === first) throw new Error(`repeated after ${i} reuses`);
     core.close(s);
   }
-  is(seen.size, 2047); // every generation of slot 0, then it starts again at 1
+  is(Number.isInteger(s) && s > 0 && s < 2 ** 53, true);
+  is(core.socket(1), first); // the counter wrapped back to the epoch's first generation
+});
+
+testEachCore("descriptors are integers below 2^53 that carry the epoch", (core) => {
+  const take = (epoch: number) => {
+    core.init(16, 64, epoch);
+    return Array.from({ length: 40 }, () => {
+      const s = core.socket(1);
+      core.close(s);
+      return s;
+    });
+  };
+  const one = take(1);
+  const two = take(2);
+  for (const s of [...one, ...two]) is(Number.isInteger(s) && s > 0 && s < 2 ** 53, true);
+  is(one.some((s) => two.includes(s)), false);
+  eq(take(1 + 4096), one); // the epoch counts modulo 2^12
+});
+
+testEachCore("cores initialised without an epoch never share a descriptor", (_, make) => {
+  const a = make();
+  const b = make();
+  a.init(4, 4);
+  b.init(4, 4);
+  const fromA = [a.socket(1), a.socket(1)];
+  const fromB = [b.socket(1), b.socket(1)];
+  is(fromA.some((s) => fromB.includes(s)), false);
+  is(b.bind(fromA[0]), -WSA.WSAENOTSOCK);
 });
 
 testEachCore("WSAEMFILE keeps the pending connection queued until a descriptor is free", (core) => {
