@@ -93,9 +93,8 @@ export class Connection implements AsyncDisposable, Disposable {
   }
 
   /** Reads into `buf`: the byte count, or null at the peer's orderly close. Rejects with a WinsockError. */
-  async read(buf: Uint8Array): Promise<number | null> {
-    const n = await this.#provider.recv(this.socket, buf);
-    return n === 0 && buf.length > 0 ? null : n;
+  read(buf: Uint8Array): Promise<number | null> {
+    return this.#provider.read(this.socket, buf);
   }
 
   /** Writes all of `data`; resolves its length. Rejects with a WinsockError. */
@@ -191,9 +190,16 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
    * taken for an abandoned accept), WSAEMFILE when the descriptor table is full
    * (the connection stays queued).
    */
-  async accept(options: { signal?: AbortSignal } = {}): Promise<Connection> {
-    const socket = await this.#provider.accept(this.socket, undefined, options.signal);
-    return new Connection(this.#provider, socket);
+  accept(options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    // The provider settles this promise directly (acceptWith): one promise per connection, no more.
+    return new Promise((resolve, reject) =>
+      this.#provider.acceptWith(
+        this.socket,
+        (socket) => resolve(new Connection(this.#provider, socket)),
+        reject,
+        options.signal,
+      )
+    );
   }
 
   /** Effective backlog, queued now, admitted, accepted, refused, dropped, high-water mark (kept after close). */
@@ -216,15 +222,25 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   }
 
   /** Yields connections until the listener is closed; other errors (such as WSAEMFILE) are thrown. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Connection> {
-    while (!this.#closed) {
-      try {
-        yield await this.accept();
-      } catch (error) {
-        if (this.#closed && error instanceof WinsockError && error.code === WSA.WSAEINTR) return;
-        throw error;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Connection> {
+    // Written out rather than an async generator: each step is one promise, settled by the provider
+    // with the next connection (an async generator adds several promise hops per connection).
+    return { next: () => this.#next() };
+  }
+
+  #next(): Promise<IteratorResult<Connection, undefined>> {
+    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) =>
+      this.#provider.acceptWith(
+        this.socket,
+        (socket) => resolve({ value: new Connection(this.#provider, socket), done: false }),
+        (error) => {
+          if (this.#closed && error instanceof WinsockError && error.code === WSA.WSAEINTR) {
+            resolve({ value: undefined, done: true });
+          } else reject(error);
+        },
+      )
+    );
   }
 
   /** `await using listener = listen(...)` closes it. */

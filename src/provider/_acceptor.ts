@@ -15,6 +15,7 @@ import { WinsockError, WSA } from "../shared/errors.ts";
 import { addrKey, fillSockAddr, type SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn } from "../transports/transport.ts";
 import type { HandleTable } from "./_handles.ts";
+import type { RecordTable } from "./_records.ts";
 import type { LocalPeers } from "./_local_peers.ts";
 import { type Refusal, refuse } from "./refusal.ts";
 import { failRecord, newRecord, type Pending, type SocketRecord, type Waiter } from "./_socket_record.ts";
@@ -25,7 +26,7 @@ const RETRY_MS = 20;
 /** The accept side of one provider: its pumps, admissions, waiters and adoptions. */
 export class Acceptor {
   readonly #core: CoreOps;
-  readonly #records: Map<number, SocketRecord>;
+  readonly #records: RecordTable<SocketRecord>;
   readonly #pending: HandleTable<Pending>;
   readonly #peers: LocalPeers;
   readonly #closesocket: (s: number) => number;
@@ -33,7 +34,7 @@ export class Acceptor {
 
   constructor(
     core: CoreOps,
-    records: Map<number, SocketRecord>,
+    records: RecordTable<SocketRecord>,
     pending: HandleTable<Pending>,
     peers: LocalPeers,
     closesocket: (s: number) => number,
@@ -83,31 +84,29 @@ export class Acceptor {
   }
 
   /**
-   * A waiting accept on the listener `rec`, settled by `serveWaiters` (or by a
-   * close, a failure or `signal`, with WSAEINTR when aborted). Cancel-safe: an
-   * abandoned waiter is removed before any connection is taken for it.
+   * Queues `waiter` on the listener `rec`, to be settled by `serveWaiters` (or
+   * by a close, a failure or `signal`, with WSAEINTR when aborted). Cancel-safe:
+   * an abandoned waiter is removed before any connection is taken for it.
    */
-  wait(rec: SocketRecord, addr: SockAddr | null | undefined, signal?: AbortSignal): Promise<number> {
-    return new Promise<number>((resolve, rejectWaiter) => {
-      const waiter: Waiter = { resolve, reject: rejectWaiter, addr };
-      if (signal) {
-        const onAbort = () => {
-          const at = rec.waiters.indexOf(waiter);
-          if (at >= 0) rec.waiters.splice(at, 1);
-          rejectWaiter(new WinsockError(WSA.WSAEINTR, "aborted", { cause: signal.reason }));
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        waiter.resolve = (d) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(d);
-        };
-        waiter.reject = (e) => {
-          signal.removeEventListener("abort", onAbort);
-          rejectWaiter(e);
-        };
-      }
-      rec.waiters.push(waiter);
-    });
+  wait(rec: SocketRecord, waiter: Waiter, signal?: AbortSignal): void {
+    if (signal) {
+      const { resolve, reject } = waiter;
+      const onAbort = () => {
+        const at = rec.waiters.indexOf(waiter);
+        if (at >= 0) rec.waiters.splice(at, 1);
+        reject(new WinsockError(WSA.WSAEINTR, "aborted", { cause: signal.reason }));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      waiter.resolve = (d) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(d);
+      };
+      waiter.reject = (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      };
+    }
+    rec.waiters.push(waiter);
   }
 
   /** Hands queued connections to the listener's waiting accepts, oldest first. */
@@ -123,8 +122,8 @@ export class Acceptor {
       try {
         waiter.resolve(this.adopt(taken, rec, waiter.addr));
       } catch (error) {
-        // Filling the caller's addr failed (checked writable, so only a throwing setter gets here):
-        // this one waiter fails and its connection is closed; the pump goes on.
+        // Filling the caller's addr failed (checked writable, so only a throwing setter gets here), or an
+        // acceptWith handler threw: this one waiter fails and its connection is closed; the pump goes on.
         this.#closesocket(taken);
         waiter.reject(error);
       }

@@ -15,6 +15,7 @@ import { WinsockError, WSA } from "../shared/errors.ts";
 import { addrKey, canonicalAddress, isWildcard, type SockAddr } from "../shared/_sockaddr.ts";
 import type { Transport } from "../transports/transport.ts";
 import type { LocalPeers } from "./_local_peers.ts";
+import type { RecordTable } from "./_records.ts";
 import type { SocketRecord } from "./_socket_record.ts";
 
 /** What an in-process target listener is doing when a connect reaches it. */
@@ -30,14 +31,14 @@ const DECISION_MS = 2000;
 export class Connector {
   readonly #transport: Transport;
   readonly #core: CoreOps;
-  readonly #records: Map<number, SocketRecord>;
+  readonly #records: RecordTable<SocketRecord>;
   readonly #peers: LocalPeers;
   readonly #timeoutMs: number;
 
   constructor(
     transport: Transport,
     core: CoreOps,
-    records: Map<number, SocketRecord>,
+    records: RecordTable<SocketRecord>,
     peers: LocalPeers,
     timeoutMs: number,
   ) {
@@ -107,7 +108,7 @@ export class Connector {
   #localTarget(to: SockAddr): LocalTarget | undefined {
     const address = canonicalAddress(to.address);
     let wildcard: LocalTarget | undefined;
-    for (const [s, rec] of this.#records) {
+    for (const [s, rec] of this.#records.entries()) {
       const local = rec.endpoint?.local;
       if (!local || local.port !== to.port || local.family !== to.family) continue;
       const target = {

@@ -49,8 +49,8 @@ export interface SocketRecord {
   /** A listener's own refusal form (`Provider.setRefusal`); the provider's when undefined. */
   refusal: Refusal | undefined;
   /** The last read (write) started, and how many are unfinished: each waits for the one before. */
-  reads: Promise<number> | undefined;
-  writes: Promise<number> | undefined;
+  reads: Promise<number | null> | undefined;
+  writes: Promise<number | null> | undefined;
   readsPending: number;
   writesPending: number;
   closed: boolean;

@@ -33,6 +33,7 @@ import {
 import { wsaCodeOf } from "../shared/_deno_errors.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import { HandleTable } from "./_handles.ts";
+import { RecordTable } from "./_records.ts";
 import { LocalPeers } from "./_local_peers.ts";
 import {
   checkOutParam,
@@ -54,7 +55,7 @@ import { checkRefusal, DEFAULT_REFUSAL, type Refusal } from "./refusal.ts";
 import { Connector } from "./_connector.ts";
 import { type Lane, runInLane } from "./_io_lanes.ts";
 import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
-import type { Endpoint, StreamConn, Transport } from "../transports/transport.ts";
+import type { Endpoint, Transport } from "../transports/transport.ts";
 
 export type { ListenerStats, ProviderOptions, SocketInfo };
 
@@ -76,7 +77,7 @@ export class Provider {
   /** The network this provider runs on. */
   readonly transport: Transport;
   readonly #core: CoreOps;
-  readonly #records = new Map<number, SocketRecord>();
+  readonly #records: RecordTable<SocketRecord>;
   readonly #pending = new HandleTable<Pending>();
   readonly #peers = new LocalPeers();
   readonly #acceptor: Acceptor;
@@ -102,6 +103,7 @@ export class Provider {
       }
     }
     this.#capacity = maxSockets;
+    this.#records = new RecordTable(maxSockets);
     this.#osBacklog = options.osBacklog ?? PROVIDER_DEFAULTS.osBacklog;
     if (this.#osBacklog !== "backlog" && !isOsBacklog(this.#osBacklog)) {
       throw new RangeError('osBacklog must be an integer in [1, 65535] or "backlog"');
@@ -248,11 +250,50 @@ export class Provider {
     if (!rec) return reject(WSA.WSAENOTSOCK);
     const taken = this.tryAccept(s, addr);
     if (taken >= 0) return Promise.resolve(taken);
-    if (rec.failure) return Promise.reject(rec.failure);
-    if (taken !== -WSA.WSAEWOULDBLOCK) return reject(-taken);
-    if (this.#core.stat(s, StatField.NonBlocking) === 1) return reject(WSA.WSAEWOULDBLOCK);
-    if (signal?.aborted) return reject(WSA.WSAEINTR, "aborted");
-    return this.#acceptor.wait(rec, addr, signal);
+    const cannot = this.#cannotWait(s, rec, taken, signal);
+    if (cannot) return Promise.reject(cannot);
+    return new Promise<number>((resolve, rejectWaiter) =>
+      this.#acceptor.wait(rec, { resolve, reject: rejectWaiter, addr }, signal)
+    );
+  }
+
+  /**
+   * accept() for a face that settles a promise of its own (the idiomatic
+   * listener), which saves the promise per connection that `accept` makes:
+   * `onAccepted` gets the new descriptor synchronously, at once when a
+   * connection is queued, else from the accept pump when one arrives;
+   * `onFailed` gets the WinsockError (same rules and codes as `accept`). When
+   * `onAccepted` throws, the descriptor is closed and `onFailed` gets the error.
+   */
+  acceptWith(
+    s: number,
+    onAccepted: (d: number) => void,
+    onFailed: (error: unknown) => void,
+    signal?: AbortSignal,
+  ): void {
+    const rec = this.#records.get(s);
+    if (!rec) return onFailed(new WinsockError(WSA.WSAENOTSOCK));
+    const taken = this.tryAccept(s);
+    if (taken >= 0) {
+      try {
+        return onAccepted(taken);
+      } catch (error) {
+        this.closesocket(taken);
+        return onFailed(error);
+      }
+    }
+    const cannot = this.#cannotWait(s, rec, taken, signal);
+    if (cannot) return onFailed(cannot);
+    this.#acceptor.wait(rec, { resolve: onAccepted, reject: onFailed, addr: undefined }, signal);
+  }
+
+  /** Why an accept that found nothing to take (`taken` < 0) must fail now rather than wait. */
+  #cannotWait(s: number, rec: SocketRecord, taken: number, signal?: AbortSignal): WinsockError | undefined {
+    if (rec.failure) return rec.failure;
+    if (taken !== -WSA.WSAEWOULDBLOCK) return new WinsockError(-taken);
+    if (this.#core.stat(s, StatField.NonBlocking) === 1) return new WinsockError(WSA.WSAEWOULDBLOCK);
+    if (signal?.aborted) return new WinsockError(WSA.WSAEINTR, "aborted");
+    return undefined;
   }
 
   /**
@@ -333,7 +374,7 @@ export class Provider {
    * WSAECONNRESET, WSAEINTR (closesocket). TypeError when `data` is not a Uint8Array.
    */
   send(s: number, data: Uint8Array): Promise<number> {
-    return this.#inLane(s, data, "data", "writes", (conn) => conn.write(data));
+    return this.#inLane(s, data, "data", "writes", 0) as Promise<number>;
   }
 
   /**
@@ -341,13 +382,12 @@ export class Provider {
    * close. Receives on one socket are served in call order. Rejects like `send`.
    */
   recv(s: number, buf: Uint8Array): Promise<number> {
-    return this.#inLane(
-      s,
-      buf,
-      "buf",
-      "reads",
-      async (conn) => buf.length === 0 ? 0 : (await conn.read(buf)) ?? 0,
-    );
+    return this.#inLane(s, buf, "buf", "reads", 0) as Promise<number>;
+  }
+
+  /** recv() as a stream reads: null (not 0) at the peer's orderly close; 0 only for an empty `buf`. */
+  read(s: number, buf: Uint8Array): Promise<number | null> {
+    return this.#inLane(s, buf, "buf", "reads", null);
   }
 
   // ─── Names and options ────────────────────────────────────────────────────
@@ -441,7 +481,7 @@ export class Provider {
   /** Closes every socket `owner` created (all sockets when omitted); returns how many. */
   closeAll(owner?: string): number {
     let closed = 0;
-    for (const [s, rec] of [...this.#records]) {
+    for (const [s, rec] of this.#records.entries()) {
       if (owner === undefined || rec.owner === owner) closed += this.closesocket(s) === 0 ? 1 : 0;
     }
     return closed;
@@ -487,15 +527,9 @@ export class Provider {
 
   // ─── Internals ────────────────────────────────────────────────────────────
 
-  #inLane(
-    s: number,
-    buffer: Uint8Array,
-    what: string,
-    lane: Lane,
-    op: (conn: StreamConn) => Promise<number>,
-  ): Promise<number> {
+  #inLane(s: number, buffer: Uint8Array, what: string, lane: Lane, eof: 0 | null): Promise<number | null> {
     const rec = this.#records.get(s);
-    return rec ? runInLane(rec, buffer, what, lane, op) : reject(WSA.WSAENOTSOCK);
+    return rec ? runInLane(rec, buffer, what, lane, eof) : reject(WSA.WSAENOTSOCK);
   }
 }
 

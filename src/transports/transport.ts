@@ -16,9 +16,16 @@ export interface StreamConn {
   readonly local: SockAddr;
   /** The peer's address. */
   readonly remote: SockAddr;
-  /** Reads into `buf`; resolves the byte count, or null at the peer's orderly close. */
+  /**
+   * Reads into `buf`; resolves the byte count, or null at the peer's orderly
+   * close. A rejection may carry any error: the provider turns it into a
+   * WinsockError (WSAECONNRESET unless it maps to another code).
+   */
   read(buf: Uint8Array): Promise<number | null>;
-  /** Writes all of `data`; resolves its length. */
+  /**
+   * Writes from `data`; resolves how many bytes were written, at least 1 (the
+   * provider writes the rest of a short write). Rejects as `read`.
+   */
   write(data: Uint8Array): Promise<number>;
   /** Orderly close: the peer reads the end of the stream. Idempotent. */
   close(): void;

@@ -3,19 +3,7 @@
 // block the ones after it. On the in-memory transport, so the order is exact.
 import { deepStrictEqual as eq, rejects, strictEqual as is } from "node:assert/strict";
 import { MemoryTransport, Provider, type WinsockError } from "../../mod.ts";
-
-const LOOPBACK = { family: 2, address: "127.0.0.1", port: 0 };
-
-async function pair(provider: Provider): Promise<[number, number]> {
-  const l = provider.socket(2, 1, 0, "test");
-  provider.bind(l, LOOPBACK);
-  provider.listen(l, 4, 0);
-  const c = provider.socket(2, 1, 0, "test");
-  await provider.connect(c, provider.describe(l)!.local!);
-  const a = await provider.accept(l);
-  provider.closesocket(l);
-  return [c, a];
-}
+import { pair } from "./_pair.ts";
 
 Deno.test("concurrent sends on one socket arrive in call order", async () => {
   const provider = new Provider({ transport: new MemoryTransport({ bufferBytes: 1024 }) });
