@@ -21,24 +21,34 @@
  */
 
 import { Profile } from "../core/_abi.ts";
-import { FIONBIO, INVALID_SOCKET, type SOCKET, SOCKET_ERROR } from "../shared/constants.ts";
+import { int32, word } from "../shared/_c_int.ts";
+import { FIONBIO, FIONREAD, INVALID_SOCKET, type SOCKET, SOCKET_ERROR } from "../shared/constants.ts";
+import { checkOutParam } from "../shared/_sockaddr.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import type { Provider } from "../provider/provider.ts";
 import { sharedProvider } from "../provider/runtime.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
 
-/** What WSAStartup reports (the fields of C's WSADATA that mean something here). */
+/** What WSAStartup reports: the fields of C's WSADATA, filled as Windows fills them. */
 export interface WSADATA {
-  /** The version the caller will use: 0x0202 or 0x0101. */
+  /**
+   * The version negotiated by this call, as Windows gives it: the requested
+   * version up to 2.2 (1.0, 1.1, 2.0, 2.1 or 2.2; 1.x above 1.1 gives 1.1).
+   */
   wVersion: number;
   /** The highest version supported: 0x0202. */
   wHighVersion: number;
-  /** "acceptq <version> (Winsock 2.2)" or "(Winsock 1.1)". */
+  /** "WinSock 2.0", as Windows reports it. */
   szDescription: string;
-  /** "Running" plus the transport's name. */
+  /** "Running". */
   szSystemStatus: string;
-  /** Winsock 1.1 field: the most sockets one process may open (the table size). */
+  /**
+   * Winsock 1.x: the most sockets one process may open (Windows says 32767;
+   * acceptq says its table size when that is smaller). Winsock 2.x: 0.
+   */
   iMaxSockets: number;
+  /** Winsock 1.x: 65467, the largest datagram (acceptq moves none). Winsock 2.x: 0. */
+  iMaxUdpDg?: number;
 }
 
 const OWNER = "winsock";
@@ -47,6 +57,8 @@ const OWNER = "winsock";
 const state = {
   startups: 0,
   profile: Profile.Winsock2 as Profile,
+  /** A 1.x WSAStartup is in effect: the 1.1 calls (WSACancelBlockingCall) work, as on Windows. */
+  legacy: false,
   lastError: 0,
   /** Winsock 1.1: the blocking call in progress, and how to cancel it. */
   blocking: undefined as undefined | { cancel?: () => void },
@@ -107,11 +119,27 @@ function isNonBlocking(s: number): boolean {
 }
 
 /**
- * WSAStartup: initiates use of Winsock. `version` is MAKEWORD(major, minor):
- * 2.x (or higher) selects Winsock 2.2 semantics, 1.x selects Winsock 1.1.
- * Counted: each successful call needs a WSACleanup. The first call's version
- * decides the semantics until the count returns to zero. Returns 0 (NO_ERROR)
- * or WSAVERNOTSUPPORTED; like C, it does not set the last error.
+ * The version Windows negotiates for `requested` (Wine's test_startup, ReactOS's
+ * WSAStartup test): up to 2.2; 1.x above 1.1 is 1.1; a major version of 0 is
+ * not supported (and still reports 2.2).
+ */
+function negotiate(requested: number): number {
+  const major = requested & 0xff;
+  const minor = requested >> 8;
+  if (major === 1) return minor === 0 ? 0x0001 : 0x0101;
+  if (major === 2 && minor < 2) return requested;
+  return 0x0202;
+}
+
+/**
+ * WSAStartup: initiates use of Winsock. `version` is MAKEWORD(major, minor), a
+ * C WORD (-1 is 0xffff). 2.x (or higher) selects Winsock 2.2 semantics, 1.x
+ * Winsock 1.1. Counted: each successful call needs a WSACleanup; the first
+ * call's version decides the semantics until the count returns to zero, while
+ * `data` reports each call's own negotiated version, as on Windows. Returns 0
+ * (and sets the last error to 0), WSAVERNOTSUPPORTED (major version 0, or no
+ * WORD; `data` is still filled), or WSAEFAULT (`data` is null); a failure counts
+ * nothing and leaves the last error as it was. `data` may be omitted.
  *
  * @example Starting and cleaning up
  * ```ts
@@ -121,25 +149,35 @@ function isNonBlocking(s: number): boolean {
  * WSACleanup();
  * ```
  */
-export function WSAStartup(version: number, data?: WSADATA): number {
+export function WSAStartup(version: number, data?: WSADATA | null): number {
   checkNumber(version, "version");
-  if (data !== undefined && (data === null || typeof data !== "object")) {
+  if (data !== undefined && data !== null && typeof data !== "object") {
     throw new TypeError("data must be an object to fill");
   }
-  if (!Number.isInteger(version) || version < 0 || version > 0xffff) return WSA.WSAVERNOTSUPPORTED;
-  const major = version & 0xff;
-  if (major === 0) return WSA.WSAVERNOTSUPPORTED;
-  if (state.startups === 0) state.profile = major >= 2 ? Profile.Winsock2 : Profile.Winsock11;
-  state.startups++;
-  if (data) {
-    const winsock2 = state.profile === Profile.Winsock2;
-    data.wVersion = winsock2 ? 0x0202 : 0x0101;
-    data.wHighVersion = 0x0202;
-    data.szDescription = `acceptq (Winsock ${winsock2 ? "2.2" : "1.1"})`;
-    data.szSystemStatus = `Running on ${provider().transport.name}`;
-    data.iMaxSockets = provider().capacity();
+  const requested = word(version);
+  const major = requested & 0xff;
+  if (Number.isNaN(requested) || (major === 0 && data !== null)) {
+    if (data) fillWsaData(data, 0x0202);
+    return WSA.WSAVERNOTSUPPORTED;
   }
+  if (major === 0) return WSA.WSAVERNOTSUPPORTED;
+  if (data === null) return WSA.WSAEFAULT;
+  if (state.startups === 0) state.profile = major >= 2 ? Profile.Winsock2 : Profile.Winsock11;
+  if (major === 1) state.legacy = true;
+  state.startups++;
+  if (data) fillWsaData(data, negotiate(requested));
+  state.lastError = 0;
   return 0;
+}
+
+function fillWsaData(data: WSADATA, negotiated: number): void {
+  const winsock1 = (negotiated & 0xff) === 1;
+  data.wVersion = negotiated;
+  data.wHighVersion = 0x0202;
+  data.szDescription = "WinSock 2.0";
+  data.szSystemStatus = "Running";
+  data.iMaxSockets = winsock1 ? Math.min(provider().capacity(), 32767) : 0;
+  data.iMaxUdpDg = winsock1 ? 65467 : 0;
 }
 
 /**
@@ -158,6 +196,7 @@ export function WSACleanup(): number {
     state.startups--;
     if (state.startups === 0) {
       state.blocking = undefined;
+      state.legacy = false;
       provider().closeAll(OWNER);
     }
     return 0;
@@ -209,7 +248,8 @@ export function WSAIsBlocking(): boolean {
 /**
  * WSACancelBlockingCall (Winsock 1.1): cancels the blocking accept or connect in
  * progress, which then rejects with WSAEINTR. Returns 0, or SOCKET_ERROR with
- * WSANOTINITIALISED or WSAEINVAL (no blocking call in progress).
+ * WSANOTINITIALISED, WSAEOPNOTSUPP (no 1.x WSAStartup is in effect: Windows
+ * removed the call from Winsock 2) or WSAEINVAL (no blocking call in progress).
  *
  * @example
  * ```ts
@@ -222,6 +262,10 @@ export function WSAIsBlocking(): boolean {
 export function WSACancelBlockingCall(): number {
   if (state.startups === 0) {
     state.lastError = WSA.WSANOTINITIALISED;
+    return SOCKET_ERROR;
+  }
+  if (!state.legacy) {
+    state.lastError = WSA.WSAEOPNOTSUPP; // a Winsock 1.1 call: gone under 2.x, as on Windows
     return SOCKET_ERROR;
   }
   if (!state.blocking) {
@@ -438,9 +482,11 @@ export function getsockname(s: SOCKET, name: SockAddr): number {
 }
 
 /**
- * getsockopt: reads an option: SOL_SOCKET with SO_ACCEPTCONN (1 while
- * listening), SO_TYPE or SO_ERROR. Returns 0 or SOCKET_ERROR: WSAENOTSOCK,
- * WSAEFAULT (null optval), WSAEINVAL (level), WSAENOPROTOOPT.
+ * getsockopt: reads an option at SOL_SOCKET: SO_ACCEPTCONN (1 while
+ * listening), SO_TYPE, SO_ERROR, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE. `level` and
+ * `optname` are C ints. Returns 0 or SOCKET_ERROR: WSAENOTSOCK, WSAEFAULT (null
+ * optval), WSAEINVAL (a level Windows does not know), WSAENOPROTOOPT (another
+ * option at SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP or IPPROTO_UDP).
  *
  * @example
  * ```ts
@@ -462,8 +508,12 @@ export function getsockopt(s: SOCKET, level: number, optname: number, optval: { 
 }
 
 /**
- * setsockopt: acceptq's options are read-only, so this reports WSAENOPROTOOPT
- * (SO_ACCEPTCONN included), or WSAENOTSOCK / WSAEINVAL (level).
+ * setsockopt: sets SO_ERROR (stored, as Windows does), SO_REUSEADDR or
+ * SO_EXCLUSIVEADDRUSE (on when `value`, a C int, is non-zero; the two exclude
+ * each other: WSAEINVAL). They decide which binds of this process may share a
+ * port, as on Windows. Returns 0 or SOCKET_ERROR: WSAENOTSOCK, WSAEFAULT (null
+ * value), WSAEINVAL (level; both address options), WSAENOPROTOOPT (any other
+ * option, SO_ACCEPTCONN and SO_TYPE included).
  *
  * @example
  * ```ts
@@ -479,22 +529,28 @@ export function setsockopt(s: SOCKET, level: number, optname: number, value: num
   checkNumber(s, "s");
   checkNumber(level, "level");
   checkNumber(optname, "optname");
-  checkNumber(value, "value");
+  if (value !== null && value !== undefined) checkNumber(value, "value"); // null: C's NULL optval, WSAEFAULT
   return sync(() => provider().setsockopt(s, level, optname, value));
 }
 
 /**
- * ioctlsocket: FIONBIO sets non-blocking mode when `argp.value` is non-zero
- * (accept then rejects at once with WSAEWOULDBLOCK on an empty queue; accepted
- * sockets inherit the mode). Returns 0 or SOCKET_ERROR: WSAENOTSOCK, WSAEFAULT
- * (null argp), WSAEINVAL (unknown command).
+ * ioctlsocket: `cmd` is a C `long`, compared as a 32-bit pattern (FIONBIO is
+ * 0x8004667e or, as C code passes it, -2147195266). FIONBIO sets non-blocking
+ * mode when `argp.value` is non-zero as a C u_long (accept then rejects at once
+ * with WSAEWOULDBLOCK on an empty queue; accepted sockets inherit the mode).
+ * FIONREAD sets `argp.value` to the bytes a recv can take now. Returns 0 or
+ * SOCKET_ERROR: WSAENOTSOCK, WSAEOPNOTSUPP (another command: what Windows
+ * returns, where its documentation says WSAEINVAL), WSAEFAULT (argp null, or a
+ * number where the object goes: C's value-for-a-pointer mistake).
  *
  * @example
  * ```ts
- * import { AF_INET, closesocket, FIONBIO, ioctlsocket, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup } from "../../mod.ts";
+ * import { AF_INET, closesocket, FIONBIO, FIONREAD, ioctlsocket, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup } from "../../mod.ts";
  * WSAStartup(MAKEWORD(2, 2));
  * const s = socket(AF_INET, SOCK_STREAM, 0);
  * console.log(ioctlsocket(s, FIONBIO, { value: 1 })); // 0
+ * const bytes = { value: -1 };
+ * console.log(ioctlsocket(s, FIONREAD, bytes), bytes.value); // 0 0
  * closesocket(s);
  * WSACleanup();
  * ```
@@ -504,10 +560,65 @@ export function ioctlsocket(s: SOCKET, cmd: number, argp: { value: number }): nu
   checkNumber(cmd, "cmd");
   return sync(() => {
     if (!provider().stateOf(s)) return -WSA.WSAENOTSOCK;
-    if (argp === null || argp === undefined) return -WSA.WSAEFAULT;
+    const command = int32(cmd);
+    if (command !== int32(FIONBIO) && command !== int32(FIONREAD)) return -WSA.WSAEOPNOTSUPP;
+    if (argp === null || argp === undefined || typeof argp === "number") return -WSA.WSAEFAULT;
     if (typeof argp !== "object") throw new TypeError("argp must be an object { value }");
+    if (command === int32(FIONREAD)) {
+      checkOutParam(argp, "argp", ["value"]);
+      return provider().available(s, argp);
+    }
     if (typeof argp.value !== "number") throw new TypeError("argp.value must be a number");
-    if (cmd !== FIONBIO) return -WSA.WSAEINVAL;
-    return provider().setNonBlocking(s, argp.value !== 0);
+    return provider().setNonBlocking(s, int32(argp.value) !== 0);
   });
+}
+
+/**
+ * getpeername: fills `name` with the peer of a connected socket. Returns 0 or
+ * SOCKET_ERROR, checked in Windows' order: WSANOTINITIALISED, WSAENOTSOCK,
+ * WSAENOTCONN (not connected, a listener included), WSAEFAULT (null name).
+ *
+ * @example
+ * ```ts
+ * import { accept, AF_INET, bind, connect, getpeername, getsockname, listen, MAKEWORD, socket, SOCK_STREAM, WSACleanup, WSAStartup, type SockAddr } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const server = socket(AF_INET, SOCK_STREAM, 0);
+ * bind(server, { family: AF_INET, address: "127.0.0.1", port: 0 });
+ * listen(server, 1);
+ * const name = {} as SockAddr;
+ * getsockname(server, name);
+ * const client = socket(AF_INET, SOCK_STREAM, 0);
+ * await connect(client, name);
+ * const peer = {} as SockAddr;
+ * getpeername(client, peer);
+ * console.log(peer.port === name.port); // true
+ * WSACleanup();
+ * ```
+ */
+export function getpeername(s: SOCKET, name: SockAddr): number {
+  checkNumber(s, "s");
+  return sync(() => provider().getpeername(s, name));
+}
+
+/**
+ * shutdown: `how` is SD_RECEIVE (recv then fails with WSAESHUTDOWN), SD_SEND
+ * (send then fails with WSAESHUTDOWN; the peer reads the end of the stream once
+ * the sends already made are out) or SD_BOTH. The connection stays open until
+ * closesocket. Returns 0 or SOCKET_ERROR: WSANOTINITIALISED, WSAENOTSOCK,
+ * WSAEINVAL (another `how`), WSAENOTCONN (a stream socket with no connection; a
+ * listening socket included, as on Windows).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, MAKEWORD, SD_SEND, shutdown, SOCKET_ERROR, socket, SOCK_STREAM, WSACleanup, WSAENOTCONN, WSAGetLastError, WSAStartup } from "../../mod.ts";
+ * WSAStartup(MAKEWORD(2, 2));
+ * const s = socket(AF_INET, SOCK_STREAM, 0);
+ * console.log(shutdown(s, SD_SEND) === SOCKET_ERROR, WSAGetLastError() === WSAENOTCONN); // true true
+ * WSACleanup();
+ * ```
+ */
+export function shutdown(s: SOCKET, how: number): number {
+  checkNumber(s, "s");
+  checkNumber(how, "how");
+  return sync(() => provider().shutdownSocket(s, how));
 }

@@ -137,17 +137,16 @@ export class Acceptor {
       throw new Error(`acceptq internal error: no connection for handle ${this.#core.takenHandle()}`);
     }
     const { conn, admittedAt } = pending;
-    this.#records.set(
-      d,
-      newRecord(
-        listener.af,
-        SOCK_STREAM,
-        listener.protocol,
-        listener.owner,
-        conn,
-        performance.now() - admittedAt,
-      ),
+    const rec = newRecord(
+      listener.af,
+      SOCK_STREAM,
+      listener.protocol,
+      listener.owner,
+      conn,
+      performance.now() - admittedAt,
     );
+    rec.reuseAddress = listener.reuseAddress; // inherited, as on Windows (Wine's test_accept_inheritance)
+    this.#records.set(d, rec);
     fillSockAddr(addr, conn.remote);
     return d;
   }

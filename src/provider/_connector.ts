@@ -84,6 +84,7 @@ export class Connector {
       rec.conn = conn;
       rec.local = conn.local;
       rec.remote = conn.remote;
+      rec.soError = 0; // a successful connection clears SO_ERROR (Wine's test_select)
       return 0;
     } catch (error) {
       if (rec.closed) {

@@ -19,8 +19,8 @@ export type Lane = "reads" | "writes";
  * Reads into (lane "reads") or writes from (lane "writes") `buffer` on the
  * socket's connection, in its lane; a read resolves `eof` at the peer's
  * orderly close, a write the whole length (the rest of a short write is
- * written too). Rejects with WSAEFAULT (null buffer), WSAENOTCONN, the
- * socket's failure, WSAEINTR (closed before or during the operation) or the
+ * written too). Rejects with WSAEFAULT (null buffer), WSAENOTCONN,
+ * WSAESHUTDOWN (that direction was shut down), the socket's failure, WSAEINTR (closed before or during the operation) or the
  * operation's error as a WinsockError (WSAECONNRESET by default); TypeError
  * when `buffer` is not a Uint8Array.
  *
@@ -42,6 +42,9 @@ export function runInLane(
   if (rec.failure) return Promise.reject(rec.failure);
   const conn = rec.conn;
   if (!conn) return Promise.reject(new WinsockError(WSA.WSAENOTCONN));
+  if (lane === "reads" ? rec.shutRead : rec.shutWrite) {
+    return Promise.reject(new WinsockError(WSA.WSAESHUTDOWN));
+  }
   const pending = lane === "reads" ? "readsPending" : "writesPending";
   const start = (): Promise<number | null> =>
     rec.closed

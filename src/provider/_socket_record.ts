@@ -54,6 +54,14 @@ export interface SocketRecord {
   readsPending: number;
   writesPending: number;
   closed: boolean;
+  /** SO_ERROR: set by setsockopt, cleared by a successful connect. */
+  soError: number;
+  /** SO_REUSEADDR and SO_EXCLUSIVEADDRUSE (they exclude each other). */
+  reuseAddress: boolean;
+  exclusiveAddress: boolean;
+  /** shutdown(SD_RECEIVE) / shutdown(SD_SEND) was called. */
+  shutRead: boolean;
+  shutWrite: boolean;
 }
 
 /** Socket state names by number ("listening", ...), as `Provider.stateOf` reports them. */
@@ -91,6 +99,11 @@ export function newRecord(
     readsPending: 0,
     writesPending: 0,
     closed: false,
+    soError: 0,
+    reuseAddress: false,
+    exclusiveAddress: false,
+    shutRead: false,
+    shutWrite: false,
   };
 }
 

@@ -21,15 +21,24 @@ import { CoreLimits, type CoreOps, type Profile, SocketState, StatField } from "
 import {
   AF_INET,
   AF_INET6,
+  AF_UNSPEC,
+  IPPROTO_IP,
+  IPPROTO_IPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
+  SD_BOTH,
+  SD_RECEIVE,
+  SD_SEND,
   SO_ACCEPTCONN,
   SO_ERROR,
+  SO_EXCLUSIVEADDRUSE,
+  SO_REUSEADDR,
   SO_TYPE,
   SOCK_DGRAM,
   SOCK_STREAM,
   SOL_SOCKET,
 } from "../shared/constants.ts";
+import { int32 } from "../shared/_c_int.ts";
 import { wsaCodeOf } from "../shared/_deno_errors.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import { HandleTable } from "./_handles.ts";
@@ -124,20 +133,28 @@ export class Provider {
   // ─── Socket lifetime ──────────────────────────────────────────────────────
 
   /**
-   * socket(): a new descriptor, or a negated code: WSAEAFNOSUPPORT,
-   * WSAESOCKTNOSUPPORT, WSAEPROTONOSUPPORT, WSAEPROTOTYPE, WSAEMFILE.
+   * socket(): a new descriptor, or a negated code, checked in Windows' order
+   * (Wine's test_WSASocket): AF_UNSPEC with protocol 0 is WSAEINVAL; then an
+   * unknown type (WSAESOCKTNOSUPPORT), family (WSAEAFNOSUPPORT), protocol or a
+   * protocol of the other type (WSAEPROTONOSUPPORT); then WSAEMFILE. Type 0
+   * takes the protocol's type (TCP when 0); AF_UNSPEC with a protocol is AF_INET.
    */
   socket(af: number, type: number, protocol: number, owner: string): number {
-    if (af !== AF_INET && af !== AF_INET6) return -WSA.WSAEAFNOSUPPORT;
-    if (type !== SOCK_STREAM && type !== SOCK_DGRAM) return -WSA.WSAESOCKTNOSUPPORT;
+    af = int32(af);
+    type = int32(type);
+    protocol = int32(protocol);
+    if (af === AF_UNSPEC && protocol === 0) return -WSA.WSAEINVAL;
+    if (type !== 0 && type !== SOCK_STREAM && type !== SOCK_DGRAM) return -WSA.WSAESOCKTNOSUPPORT;
+    if (af !== AF_INET && af !== AF_INET6 && af !== AF_UNSPEC) return -WSA.WSAEAFNOSUPPORT;
     if (protocol !== 0 && protocol !== IPPROTO_TCP && protocol !== IPPROTO_UDP) {
       return -WSA.WSAEPROTONOSUPPORT;
     }
-    const expected = type === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
-    if (protocol !== 0 && protocol !== expected) return -WSA.WSAEPROTOTYPE;
-    const s = this.#core.socket(type);
+    const kind = type !== 0 ? type : protocol === IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+    const expected = kind === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    if (protocol !== 0 && protocol !== expected) return -WSA.WSAEPROTONOSUPPORT;
+    const s = this.#core.socket(kind);
     if (s < 0) return s;
-    this.#records.set(s, newRecord(af, type, expected, owner));
+    this.#records.set(s, newRecord(af === AF_UNSPEC ? AF_INET : af, kind, expected, owner));
     return s;
   }
 
@@ -165,7 +182,16 @@ export class Provider {
       rec.endpoint = endpoint;
       rec.local = endpoint.local;
     } else {
-      rec.local = addr; // datagram sockets are recorded, not reserved: acceptq moves no datagrams
+      // Datagram sockets are recorded, not reserved: acceptq moves no datagrams. A
+      // passing stream reservation on port 0 checks that the address is this host's
+      // (WSAEADDRNOTAVAIL otherwise, as Windows says) and picks the port for port 0.
+      try {
+        const probe = this.transport.bind({ ...addr, port: 0 });
+        rec.local = { ...addr, port: addr.port || probe.local.port };
+        probe.close();
+      } catch (error) {
+        return -wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+      }
     }
     this.#core.bind(s);
     return 0;
@@ -212,8 +238,9 @@ export class Provider {
     if (rec.failure) return -rec.failure.code;
     const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
     // The core converts the backlog as C converts a double to int (toward zero, saturated)
-    // and checks it, NaN included, in Winsock's order.
-    const result = this.#core.listen(s, backlog, profile);
+    // and checks it, NaN included, in Winsock's order. An integer that fits 32 bits is
+    // first read as the C int with those bits (0xffffffff is -1, SOMAXCONN_HINT(1)).
+    const result = this.#core.listen(s, int32(backlog), profile);
     if (result < 0) return result;
     for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     if (!wasListening && rec.endpoint) {
@@ -355,8 +382,16 @@ export class Provider {
     const rec = this.#records.get(s);
     if (!rec) throw new WinsockError(WSA.WSAENOTSOCK);
     if (rec.failure) throw rec.failure;
+    if (rec.type === SOCK_DGRAM && name?.family === AF_UNSPEC) {
+      rec.remote = undefined; // a datagram socket connected to AF_UNSPEC is disconnected
+      return 0;
+    }
     const bad = checkSockAddr(name, rec.af);
     if (bad) throw new WinsockError(bad);
+    if (rec.type === SOCK_DGRAM && this.#core.stat(s, StatField.State) === SocketState.Connected) {
+      rec.remote = { family: name.family, address: name.address, port: name.port }; // a new peer
+      return 0;
+    }
     const begun = this.#core.beginConnect(s);
     if (begun < 0) throw new WinsockError(-begun);
     const to = { family: name.family, address: name.address, port: name.port };
@@ -404,16 +439,77 @@ export class Provider {
   }
 
   /**
-   * getsockopt() at SOL_SOCKET: SO_ACCEPTCONN (1 while listening), SO_TYPE,
-   * SO_ERROR (0). Returns 0, -WSAENOTSOCK, -WSAEFAULT (null optval), -WSAEINVAL
-   * (unknown level), -WSAENOPROTOOPT (unknown option).
+   * getpeername(): fills `name` with the peer of a connected socket (a datagram
+   * socket: the address it connected to). Checked as Windows does
+   * (Wine's test_getpeername): WSAENOTSOCK, then WSAENOTCONN (a listener
+   * included), then WSAEFAULT (null name). Returns 0 or a negated code.
+   */
+  getpeername(s: number, name: SockAddr): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    const peer = rec.type === SOCK_STREAM && !rec.conn ? undefined : rec.remote;
+    if (!peer) return -WSA.WSAENOTCONN;
+    if (name === null || name === undefined) return -WSA.WSAEFAULT;
+    checkOutParam(name, "name", SOCKADDR_FIELDS);
+    fillSockAddr(name, peer);
+    return 0;
+  }
+
+  /**
+   * shutdown(s, how) (so named beside `shutdown()`, which takes the network
+   * away): SD_RECEIVE ends receiving (recv: WSAESHUTDOWN), SD_SEND ends sending
+   * once the sends already made are out (the peer reads the end of the stream;
+   * send: WSAESHUTDOWN), SD_BOTH both. `how` is a C int. Returns 0,
+   * -WSAENOTSOCK, -WSAEINVAL (another `how`), -WSAENOTCONN (a stream socket with
+   * no connection, a listener included). A datagram socket just records it.
+   */
+  shutdownSocket(s: number, how: number): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    how = int32(how);
+    if (how !== SD_RECEIVE && how !== SD_SEND && how !== SD_BOTH) return -WSA.WSAEINVAL;
+    if (rec.type === SOCK_STREAM && !rec.conn) return -WSA.WSAENOTCONN;
+    if (how !== SD_SEND) rec.shutRead = true;
+    if (how === SD_RECEIVE || rec.shutWrite) return 0;
+    rec.shutWrite = true;
+    const conn = rec.conn;
+    if (conn) {
+      const end = () => conn.closeWrite?.();
+      // After the sends already made; closeWrite neither throws nor rejects.
+      if (rec.writesPending > 0) rec.writes?.then(end, end);
+      else end();
+    }
+    return 0;
+  }
+
+  /**
+   * ioctlsocket(FIONREAD): the bytes a recv can take now without waiting (0 on
+   * a socket with no connection). Returns 0 or -WSAENOTSOCK.
+   */
+  available(s: number, out: { value: number }): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    out.value = rec.conn && !rec.shutRead ? rec.conn.available?.() ?? 0 : 0;
+    return 0;
+  }
+
+  /**
+   * getsockopt(): SO_ACCEPTCONN (1 while listening), SO_TYPE, SO_ERROR,
+   * SO_REUSEADDR and SO_EXCLUSIVEADDRUSE at SOL_SOCKET. Levels and names are
+   * compared as C ints. Returns 0, -WSAENOTSOCK, -WSAEFAULT (null optval),
+   * -WSAEINVAL (a level Windows does not know), -WSAENOPROTOOPT (an option
+   * acceptq does not have at a known level: SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6,
+   * IPPROTO_TCP, IPPROTO_UDP).
    */
   getsockopt(s: number, level: number, optname: number, optval: { value: number }): number {
-    if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
     if (optval === null || optval === undefined) return -WSA.WSAEFAULT;
     checkOutParam(optval, "optval", ["value"]);
-    if (level !== SOL_SOCKET) return -WSA.WSAEINVAL;
-    switch (optname) {
+    const bad = checkLevel(level);
+    if (bad) return -bad;
+    if (int32(level) !== SOL_SOCKET) return -WSA.WSAENOPROTOOPT;
+    switch (int32(optname)) {
       case SO_ACCEPTCONN:
         optval.value = this.#core.stat(s, StatField.State) === SocketState.Listening ? 1 : 0;
         return 0;
@@ -421,19 +517,46 @@ export class Provider {
         optval.value = this.#core.stat(s, StatField.Type);
         return 0;
       case SO_ERROR:
-        optval.value = 0;
+        optval.value = rec.soError;
+        return 0;
+      case SO_REUSEADDR:
+        optval.value = rec.reuseAddress ? 1 : 0;
+        return 0;
+      case SO_EXCLUSIVEADDRUSE:
+        optval.value = rec.exclusiveAddress ? 1 : 0;
         return 0;
     }
     return -WSA.WSAENOPROTOOPT;
   }
 
   /**
-   * setsockopt(): every option acceptq knows is read-only here, so this returns
-   * -WSAENOPROTOOPT (SO_ACCEPTCONN included), -WSAENOTSOCK or -WSAEINVAL (level).
+   * setsockopt(): SO_ERROR (stored, as Windows does), SO_REUSEADDR and
+   * SO_EXCLUSIVEADDRUSE (a non-zero C int turns each on; setting one while the
+   * other is on is WSAEINVAL). SO_ACCEPTCONN, SO_TYPE and every other option:
+   * -WSAENOPROTOOPT. Returns 0, -WSAENOTSOCK, -WSAEFAULT (null value),
+   * -WSAEINVAL (unknown level, or the two address options together).
    */
-  setsockopt(s: number, level: number, _optname: number, _value: number): number {
-    if (!this.#records.has(s)) return -WSA.WSAENOTSOCK;
-    if (level !== SOL_SOCKET) return -WSA.WSAEINVAL;
+  setsockopt(s: number, level: number, optname: number, value: number): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    if (value === null || value === undefined) return -WSA.WSAEFAULT;
+    const bad = checkLevel(level);
+    if (bad) return -bad;
+    if (int32(level) !== SOL_SOCKET) return -WSA.WSAENOPROTOOPT;
+    const on = int32(value) !== 0;
+    switch (int32(optname)) {
+      case SO_ERROR:
+        rec.soError = int32(value) | 0;
+        return 0;
+      case SO_REUSEADDR:
+        if (on && rec.exclusiveAddress) return -WSA.WSAEINVAL;
+        rec.reuseAddress = on;
+        return 0;
+      case SO_EXCLUSIVEADDRUSE:
+        if (on && rec.reuseAddress) return -WSA.WSAEINVAL;
+        rec.exclusiveAddress = on;
+        return 0;
+    }
     return -WSA.WSAENOPROTOOPT;
   }
 
@@ -531,6 +654,14 @@ export class Provider {
     const rec = this.#records.get(s);
     return rec ? runInLane(rec, buffer, what, lane, eof) : reject(WSA.WSAENOTSOCK);
   }
+}
+
+/** The option levels Windows knows for IP sockets: any other is WSAEINVAL. */
+const LEVELS: readonly number[] = [SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP];
+
+/** 0 for a level Windows knows (compared as a C int), else WSAEINVAL. */
+function checkLevel(level: number): number {
+  return LEVELS.includes(int32(level)) ? 0 : WSA.WSAEINVAL;
 }
 
 function reject(code: number, detail?: string): Promise<never> {

@@ -64,10 +64,14 @@ export const SOCK_STREAM: number = 1;
 /** Datagrams: sockets can be created and bound, but acceptq moves no datagrams. */
 export const SOCK_DGRAM: number = 2;
 
+/** The IPv4 option level (also "any protocol" in `socket`). */
+export const IPPROTO_IP: number = 0;
 /** TCP. */
 export const IPPROTO_TCP: number = 6;
 /** UDP. */
 export const IPPROTO_UDP: number = 17;
+/** The IPv6 option level. */
+export const IPPROTO_IPV6: number = 41;
 
 /** The socket-level option level. */
 export const SOL_SOCKET: number = 0xffff;
@@ -75,11 +79,31 @@ export const SOL_SOCKET: number = 0xffff;
 export const SO_ACCEPTCONN: number = 0x0002;
 /** Read-only: the socket type. */
 export const SO_TYPE: number = 0x1008;
-/** Read-only: the pending error (always 0: acceptq reports errors where they happen). */
+/**
+ * The socket's pending error. acceptq reports errors where they happen, so it
+ * reads 0 unless set with setsockopt (as on Windows, it can be set) or a
+ * connection broke; a successful connect clears it.
+ */
 export const SO_ERROR: number = 0x1007;
+/** Allow a bind to an address another socket of this process holds (both must set it). */
+export const SO_REUSEADDR: number = 0x0004;
+/** No other socket may bind the address this one holds, wildcard included. `(int)(~SO_REUSEADDR)`. */
+export const SO_EXCLUSIVEADDRUSE: number = ~0x0004;
 
-/** ioctlsocket command: set (non-zero) or clear non-blocking mode. */
+/**
+ * ioctlsocket command: set (non-zero) or clear non-blocking mode. C passes it as
+ * a signed `long` (-2147195266): both spellings are the same command.
+ */
 export const FIONBIO: number = 0x8004667e;
+/** ioctlsocket command: the bytes `recv` can take now without waiting. */
+export const FIONREAD: number = 0x4004667f;
+
+/** shutdown: no more receives. */
+export const SD_RECEIVE: number = 0;
+/** shutdown: no more sends (the peer reads the end of the stream). */
+export const SD_SEND: number = 1;
+/** shutdown: both. */
+export const SD_BOTH: number = 2;
 
 /** The IPv4 wildcard address. */
 export const INADDR_ANY: string = "0.0.0.0";

@@ -37,12 +37,25 @@ const BOUND_OS_BACKLOG = 4096;
 /** Waits before each further attempt to listen on a reserved port that is busy (about 0.3 s in all). */
 const REOPEN_DELAYS_MS = [1, 2, 5, 10, 20, 40, 80, 150];
 
+/** The most bytes one read-ahead (for FIONREAD) takes from the OS. */
+const READ_AHEAD_BYTES = 64 * 1024;
+
 class TcpStream implements StreamConn {
   readonly local: SockAddr;
   readonly remote: SockAddr;
   #conn: Deno.TcpConn;
   #closed = false;
   #onClose: () => void;
+  /**
+   * Read-ahead for FIONREAD (Deno has no way to ask the OS how many bytes wait):
+   * bytes already taken from the OS that the next reads return first, the read
+   * in flight, and its end of stream or error, kept for the next read.
+   */
+  #ahead: Uint8Array | undefined;
+  #aheadAt = 0;
+  #aheadEnd = 0;
+  #peeking: Promise<void> | undefined;
+  #peekEnd: "eof" | { error: unknown } | undefined;
 
   constructor(conn: Deno.TcpConn, onClose: () => void) {
     this.#conn = conn;
@@ -55,11 +68,39 @@ class TcpStream implements StreamConn {
   // connection): the provider turns a failure into a WinsockError and writes the rest of a
   // short write, in the one reaction it adds anyway.
   read(buf: Uint8Array): Promise<number | null> {
-    return this.#conn.read(buf);
+    return this.#ahead === undefined ? this.#conn.read(buf) : this.#readAhead(buf);
+  }
+
+  /** A read once FIONREAD has started reading ahead: the bytes read ahead first, then its end or error. */
+  async #readAhead(buf: Uint8Array): Promise<number | null> {
+    if (this.#peeking) await this.#peeking;
+    if (this.#aheadEnd > this.#aheadAt) {
+      const n = Math.min(buf.length, this.#aheadEnd - this.#aheadAt);
+      buf.set(this.#ahead!.subarray(this.#aheadAt, this.#aheadAt + n));
+      this.#aheadAt += n;
+      return n;
+    }
+    const end = this.#peekEnd;
+    if (end === "eof") return null;
+    if (end) {
+      this.#peekEnd = undefined;
+      throw end.error;
+    }
+    return await this.#conn.read(buf);
   }
 
   write(data: Uint8Array): Promise<number> {
     return this.#conn.write(data);
+  }
+
+  available(): number {
+    const buffered = this.#aheadEnd - this.#aheadAt;
+    if (buffered === 0 && !this.#peeking && !this.#peekEnd && !this.#closed) this.#peek();
+    return buffered;
+  }
+
+  closeWrite(): void {
+    if (!this.#closed) this.#conn.closeWrite().catch(() => {});
   }
 
   close(): void {
@@ -75,6 +116,25 @@ class TcpStream implements StreamConn {
 
   reset(): void {
     this.close();
+  }
+
+  /** Starts one read into the read-ahead buffer; its end of stream or error waits for the next read. */
+  #peek(): void {
+    const ahead = this.#ahead ??= new Uint8Array(READ_AHEAD_BYTES);
+    this.#peeking = this.#conn.read(ahead).then(
+      (n) => {
+        if (n === null) this.#peekEnd = "eof";
+        else {
+          this.#aheadAt = 0;
+          this.#aheadEnd = n;
+        }
+      },
+      (error) => {
+        this.#peekEnd = { error };
+      },
+    ).finally(() => {
+      this.#peeking = undefined;
+    });
   }
 }
 

@@ -35,6 +35,18 @@ export interface StreamConn {
    * (Deno.TcpConn cannot send RST). Idempotent.
    */
   reset(): void;
+  /**
+   * Half close (shutdown SD_SEND): the peer reads the end of the stream once the
+   * bytes already written are delivered; this side can still read. Idempotent;
+   * never throws. Optional: a transport without it keeps the stream open.
+   */
+  closeWrite?(): void;
+  /**
+   * The bytes a read can take now without waiting (FIONREAD). A transport that
+   * cannot see the OS's buffer reports what it has already read ahead, and
+   * starts reading ahead when called. Optional: without it FIONREAD reads 0.
+   */
+  available?(): number;
 }
 
 /** A reserved local address that connections arrive at. */

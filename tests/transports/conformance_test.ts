@@ -7,54 +7,23 @@ import {
   AF_INET,
   bind,
   closesocket,
-  configure,
   connect,
   FIONBIO,
   getsockname,
   ioctlsocket,
   listen,
-  MAKEWORD,
-  MemoryTransport,
   recv,
   send,
   SOCK_STREAM,
   type SockAddr,
   socket,
   SOCKET_ERROR,
-  TcpTransport,
-  type Transport,
   type WinsockError,
-  WSACleanup,
   WSAGetLastError,
-  WSAStartup,
   WSPListen,
 } from "../../mod.ts";
 import { sharedProvider } from "../../src/provider/runtime.ts";
-
-const TRANSPORTS: [string, () => Transport][] = [["tcp", () => new TcpTransport()], [
-  "memory",
-  () => new MemoryTransport(),
-]];
-
-function conformance(name: string, fn: (transport: Transport) => Promise<void> | void): void {
-  for (const [kind, make] of TRANSPORTS) {
-    Deno.test(`${name} (${kind})`, async () => {
-      const transport = make();
-      configure({ transport, maxSockets: 64 });
-      WSAStartup(MAKEWORD(2, 2));
-      try {
-        await fn(transport);
-      } finally {
-        WSACleanup();
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        is(sharedProvider().openSockets(), 0);
-        is(sharedProvider().pendingConnections(), 0);
-        is(transport.live(), 0);
-        configure({});
-      }
-    });
-  }
-}
+import { conformance } from "../_conformance.ts";
 
 const stream = () => socket(AF_INET, SOCK_STREAM, 0);
 const code = (p: Promise<unknown>) => p.then(() => 0, (e: WinsockError) => e.code);

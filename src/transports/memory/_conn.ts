@@ -38,6 +38,16 @@ export class MemoryConn implements StreamConn {
     return this.#out.write(data);
   }
 
+  /** Half close: the peer drains what was written, then reads the end of the stream. */
+  closeWrite(): void {
+    if (!this.#released) this.#out.end(WSA.WSAESHUTDOWN);
+  }
+
+  /** The bytes buffered towards this side. */
+  available(): number {
+    return this.#released ? 0 : this.#in.ring.size;
+  }
+
   close(): void {
     if (this.#released) return;
     this.#released = true;

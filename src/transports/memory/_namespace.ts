@@ -40,6 +40,12 @@ export class Namespace {
 
   bind(addr: SockAddr): MemoryEndpoint {
     const { family, address, port } = parseAddr(addr);
+    if (!isWildcard(address) && !isLoopback(address)) {
+      throw new WinsockError(
+        WSA.WSAEADDRNOTAVAIL,
+        `${address} is not an address of this host (loopback only)`,
+      );
+    }
     if (this.#endpoints >= this.maxEndpoints) {
       throw new WinsockError(WSA.WSAENOBUFS, `the transport's ${this.maxEndpoints} endpoints are in use`);
     }
@@ -134,6 +140,11 @@ export class Namespace {
     if (at >= 0) bindings.splice(at, 1);
     if (bindings.length === 0) this.#ports.delete(key);
   }
+}
+
+/** 127.0.0.0/8 and ::1: the addresses the in-memory host has besides the wildcards. */
+function isLoopback(address: string): boolean {
+  return address.startsWith("127.") || address === "::1";
 }
 
 export function portKey(family: number, port: number): string {

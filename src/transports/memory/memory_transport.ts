@@ -6,8 +6,11 @@
  *
  * How it behaves, next to the TCP transport (src/transports/tcp_transport.ts):
  * - One namespace per `MemoryTransport` instance. Addresses are IP literals, as on
- *   TCP; every unicast literal is "local". Port 0 takes the next free port of the
- *   ephemeral range 49152–65535 (wrapping, skipping ports in use).
+ *   TCP. The in-memory host has the loopback addresses (127.0.0.0/8, ::1) and the
+ *   wildcards: a bind to another address is WSAEADDRNOTAVAIL, as on a host without
+ *   it; a connect reaches any address a wildcard endpoint listens on. Port 0 takes
+ *   the next free port of the ephemeral range 49152–65535 (wrapping, skipping
+ *   ports in use).
  * - An (address, port) has one owner. A bind conflicts (WSAEADDRINUSE) with an
  *   endpoint or a client connection on the same address and port, and a wildcard
  *   (0.0.0.0, ::) conflicts with every address of its family on that port, and
