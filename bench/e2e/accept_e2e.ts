@@ -21,7 +21,8 @@
  *   offered; raw Deno.listen with tcpBacklog 32 for contrast.
  *
  * Writes bench/results/accept_e2e.json (every figure, machine facts, versions,
- * the command), accept_e2e.md (tables for the README) and accept_e2e.svg (chart).
+ * the command), accept_e2e.md (tables for the README) and accept_e2e.svg (the chart,
+ * bench/e2e/_chart.ts; `--chart-only` redraws it from accept_e2e.json without measuring).
  * Loopback only; every load is bounded in time; every process started is reaped.
  *
  * Run: `deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--generator wrk|node]`
@@ -33,8 +34,8 @@
 import { parseArgs } from "node:util";
 import { hasWrk } from "./_load.ts";
 import { runOverload } from "./_overload.ts";
-import { markdownReport } from "./_report.ts";
-import { chartSvg } from "./_svg.ts";
+import { type E2eReport, markdownReport } from "./_report.ts";
+import { chartSvg } from "./_chart.ts";
 import { runThroughput } from "./_throughput.ts";
 import { machineFacts } from "./_facts.ts";
 
@@ -84,7 +85,15 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
   return options;
 }
 
+/** `--chart-only`: redraws accept_e2e.svg from the accept_e2e.json already written, measuring nothing. */
+async function redrawChart(): Promise<void> {
+  const report = JSON.parse(await Deno.readTextFile(new URL("accept_e2e.json", RESULTS))) as E2eReport;
+  await Deno.writeTextFile(new URL("accept_e2e.svg", RESULTS), await chartSvg(report));
+  console.error(`accept_e2e: chart redrawn from the report of ${report.date}`);
+}
+
 async function main(): Promise<void> {
+  if (Deno.args.includes("--chart-only")) return await redrawChart();
   const options = await parseOptions(Deno.args);
   const log = (line: string) => console.error(line);
   const started = new Date();
@@ -126,7 +135,7 @@ async function main(): Promise<void> {
   await Deno.writeTextFile(new URL("accept_e2e.json", RESULTS), JSON.stringify(report, null, 2) + "\n");
   const markdown = markdownReport(report);
   await Deno.writeTextFile(new URL("accept_e2e.md", RESULTS), markdown);
-  await Deno.writeTextFile(new URL("accept_e2e.svg", RESULTS), chartSvg(report));
+  await Deno.writeTextFile(new URL("accept_e2e.svg", RESULTS), await chartSvg(report));
   console.log(markdown);
 }
 
