@@ -105,17 +105,25 @@ export interface AdmissionControlOptions {
   retryAfterSeconds?: number;
 }
 
-/** A `Deno.serve` handler with its gate attached (for stats). */
-export type GatedHandler = ((request: Request, info: Deno.ServeHandlerInfo) => Promise<Response>) & {
-  /** The gate bounding this handler. */
-  readonly gate: AdmissionGate;
-};
+/**
+ * A fetch handler with its gate attached (for stats). `Args` are what the
+ * runtime passes after the request, handed on unchanged: `Deno.serve`'s `info`,
+ * a Cloudflare Worker's `env` and `ctx`, nothing on Bun's `fetch`.
+ */
+export type GatedHandler<Args extends unknown[] = unknown[]> =
+  & ((request: Request, ...args: Args) => Promise<Response>)
+  & {
+    /** The gate bounding this handler. */
+    readonly gate: AdmissionGate;
+  };
 
 /**
- * Wraps a `Deno.serve` handler so that at most `limit` requests run at once;
- * the others get 503 Service Unavailable with Retry-After at once. A request's
- * place is released when its handler settles (its response body may still be
- * streaming).
+ * Wraps a fetch handler (`Deno.serve`'s, a Worker's `fetch`, Bun's) so that at
+ * most `limit` requests run at once; the others get 503 Service Unavailable
+ * with Retry-After at once. A request's place is released when its handler
+ * settles (its response body may still be streaming). Every argument after the
+ * request is passed on to `handler` (annotate them to type them, for example
+ * `(request, info: Deno.ServeHandlerInfo)` or `(request, env: Env, ctx: ExecutionContext)`).
  *
  * @example
  * ```ts
@@ -126,13 +134,13 @@ export type GatedHandler = ((request: Request, info: Deno.ServeHandlerInfo) => P
  * console.log(response.status, await response.text(), handler.gate.stats().admitted); // 200 "ok" 1
  * ```
  */
-export function admissionControl(
-  handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
+export function admissionControl<Args extends unknown[]>(
+  handler: (request: Request, ...args: Args) => Response | Promise<Response>,
   options: AdmissionControlOptions,
-): GatedHandler {
+): GatedHandler<Args> {
   const gate = new AdmissionGate({ limit: options.limit });
   const retryAfter = String(options.retryAfterSeconds ?? 1);
-  const gated = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
+  const gated = async (request: Request, ...args: Args): Promise<Response> => {
     const ticket = gate.tryEnter();
     if (!ticket) {
       return new Response("Service Unavailable: too many requests in flight\n", {
@@ -141,7 +149,7 @@ export function admissionControl(
       });
     }
     try {
-      return await handler(request, info);
+      return await handler(request, ...args);
     } finally {
       ticket.release();
     }

@@ -64,3 +64,16 @@ Deno.test("admissionControl answers 503 with Retry-After beyond the limit of req
   }
   eq([handler.gate.stats().admitted, handler.gate.stats().refused, handler.gate.stats().inFlight], [2, 1, 0]);
 });
+
+Deno.test("admissionControl hands every argument after the request to the handler (a Worker's env and ctx)", async () => {
+  const env = { GREETING: "hi" };
+  const waited: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (promise: Promise<unknown>) => void waited.push(promise) };
+  const handler = admissionControl((_request, e: typeof env, c: typeof ctx) => {
+    c.waitUntil(Promise.resolve());
+    return new Response(e.GREETING);
+  }, { limit: 1 });
+  const response = await handler(new Request("http://localhost/"), env, ctx);
+  is(await response.text(), "hi");
+  is(waited.length, 1);
+});
