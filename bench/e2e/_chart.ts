@@ -95,6 +95,8 @@ function serverPanel(
   };
 }
 
+const Y_THROUGHPUT = "accepted connections / s";
+
 function throughputPanel(report: E2eReport) {
   const t = report.throughput;
   const ratio = (k: ServerKind) => t.ratios.find((r) => r.against === k)!.median.toFixed(2);
@@ -103,7 +105,7 @@ function throughputPanel(report: E2eReport) {
     report,
     (s) => s.medianPerSecond,
     (s) => s.medianPerSecond.toLocaleString("en-US"),
-    "accepted connections / s",
+    Y_THROUGHPUT,
     {
       text: "Throughput: median of the rounds",
       subtitle: [
@@ -113,7 +115,7 @@ function throughputPanel(report: E2eReport) {
     },
     [{
       mark: { type: "errorbar", ticks: { width: 12 }, color: "#111" },
-      encoding: { y: { field: "lo", type: "quantitative", title: null }, y2: { field: "hi" } },
+      encoding: { y: { field: "lo", type: "quantitative", title: Y_THROUGHPUT }, y2: { field: "hi" } },
     }],
     [
       { data: { values: [{ target: deno.medianPerSecond * TARGET_RATIO }] }, ...dashed("target") },

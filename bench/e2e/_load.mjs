@@ -1,6 +1,13 @@
 /**
- * The load generator of the end-to-end accept benchmark (bench/e2e/accept_e2e.ts), a
- * separate Node process. It keeps `--concurrency` connections in flight for
+ * The client of the overload test of the end-to-end accept benchmark
+ * (bench/e2e/_overload.ts), a separate Node process. Written by hand because wrk
+ * and autocannon count responses and errors for the whole run: they cannot tell,
+ * per connection, a refusal (established, then ended before any byte) from a
+ * timeout or a failure, time each refused client from its connect call to the
+ * moment it learns it, or make a refused client back off before retrying.
+ * (Plain throughput is measured with wrk: bench/e2e/_wrk.ts.)
+ *
+ * It keeps `--concurrency` connections in flight for
  * `--seconds`: each client connects to 127.0.0.1:`--port`, sends
  * `GET / HTTP/1.1` with `Connection: close`, reads until the server closes, and
  * starts its next connection at once, or, when it was refused, after a pause

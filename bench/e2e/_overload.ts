@@ -92,7 +92,7 @@ async function scenarioRun(
     : options.offered;
   const retryMs = scenario === "overload" || scenario === "floor" ? options.retryMs : 0;
   const before = await server.counters();
-  const load = await runNodeLoad(
+  const client = await runNodeLoad(
     server.port,
     clients,
     options.seconds,
@@ -101,7 +101,6 @@ async function scenarioRun(
     retryMs,
   );
   const after = await server.counters();
-  const client = load.node!;
   const failed = Object.values(client.failed).reduce((a, b) => a + b, 0);
   const run: OverloadRun = {
     server: server.kind,

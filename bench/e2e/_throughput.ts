@@ -1,7 +1,7 @@
 /**
  * Throughput part of the end-to-end accept benchmark: accepted connections per
  * second through acceptq, raw `Deno.listen` and Node `net`, under the same load
- * from a separate process (wrk, or the Node generator without wrk).
+ * from a separate process (wrk, bench/e2e/_wrk.ts).
  *
  * The three servers run side by side, idle except for the one under load. Each
  * gets a warm-up run first (discarded); then the rounds alternate them
@@ -15,7 +15,7 @@
  * @module
  */
 
-import { type LoadResult, nodeLoadArgs, runNodeLoad, runWrk, wrkArgs } from "./_load.ts";
+import { runWrk, wrkArgs, type WrkResult } from "./_wrk.ts";
 import { type ServerHandle, type ServerKind, startServer } from "./_servers.ts";
 import { median, range, round } from "./_stats.ts";
 
@@ -29,12 +29,11 @@ export interface ThroughputOptions {
   warmupSeconds: number;
   concurrency: number;
   backlog: number;
-  generator: "wrk" | "node";
   root: string;
 }
 
 /** One load run against one server. */
-export interface ThroughputRun extends LoadResult {
+export interface ThroughputRun extends WrkResult {
   round: number;
   server: ServerKind;
   serverCpuSeconds: number;
@@ -89,9 +88,7 @@ async function loadOnce(
 ): Promise<ThroughputRun> {
   const before = server.kind === "acceptq" ? await server.counters() : undefined;
   const cpu0 = server.cpu();
-  const load = options.generator === "wrk"
-    ? await runWrk(server.port, options.concurrency, seconds, options.root)
-    : await runNodeLoad(server.port, options.concurrency, seconds, options.root);
+  const load = await runWrk(server.port, options.concurrency, seconds, options.root);
   const serverCpuSeconds = round(server.cpu() - cpu0, 2);
   const run: ThroughputRun = {
     round: roundNo,
@@ -135,13 +132,11 @@ export async function runThroughput(
     const finalCounters: Record<string, unknown> = {};
     for (const server of servers) finalCounters[server.kind] = await server.stop();
     const { root: _root, ...rest } = options;
-    const loadCommand = options.generator === "wrk"
-      ? ["wrk", ...wrkArgs(0, options.concurrency, options.seconds, "done.lua")]
-        .map((a) => a.includes(" ") ? `"${a}"` : a).join(" ")
-      : ["node", ...nodeLoadArgs(0, options.concurrency, options.seconds, 2000)].join(" ");
+    const loadCommand = ["wrk", ...wrkArgs(0, options.concurrency, options.seconds, "done.lua")]
+      .map((a) => a.includes(" ") ? `"${a}"` : a).join(" ");
     return {
       options: rest,
-      loadCommand: loadCommand.replace(/(127\.0\.0\.1:|--port )0\b/, "$1PORT"),
+      loadCommand: loadCommand.replace("127.0.0.1:0/", "127.0.0.1:PORT/"),
       runs,
       warmups,
       servers: servers.map((s) => summarise(s, runs)),

@@ -10,29 +10,30 @@
  * (bench/e2e/_server.ts, bench/e2e/_server_node.mjs).
  *
  * - Throughput (bench/e2e/_throughput.ts): wrk (`-t1 -c32`, `Connection: close`, so
- *   each request is one connection) or, without wrk, the Node generator
- *   bench/e2e/_load.mjs; warm-up, then `--rounds` rounds of `--seconds` each
- *   alternating acceptq, Deno.listen, Node; per round the ratio of acceptq's
- *   rate to each other's; medians. Backlog 512 everywhere: acceptq must refuse 0.
+ *   each request is one connection); warm-up, then `--rounds` rounds of
+ *   `--seconds` each alternating acceptq, Deno.listen, Node; per round the ratio
+ *   of acceptq's rate to each other's; medians. Backlog 512 everywhere: acceptq
+ *   must refuse 0.
  * - Overload (bench/e2e/_overload.ts): backlog 32, 320 concurrent clients (a
  *   refused one retries after 100 ms; also a storm retrying at once), a slow
- *   server (4 at once, 10 ms each): admitted rate and latency against the same
- *   server's full speed, refusals and their latency, admitted + refused =
- *   offered; raw Deno.listen with tcpBacklog 32 for contrast.
+ *   server (4 at once, 10 ms each), loaded by bench/e2e/_load.mjs, a client that
+ *   classifies and times every connection (what wrk cannot): admitted rate and
+ *   latency against the same server's full speed, refusals and their latency,
+ *   admitted + refused = offered; raw Deno.listen with tcpBacklog 32 for contrast.
  *
  * Writes bench/results/accept_e2e.json (every figure, machine facts, versions,
  * the command), accept_e2e.md (tables for the README) and accept_e2e.svg (the chart,
  * bench/e2e/_chart.ts; `--chart-only` redraws it from accept_e2e.json without measuring).
  * Loopback only; every load is bounded in time; every process started is reaped.
  *
- * Run: `deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--generator wrk|node]`
- * (`deno task bench:e2e`). About 75 s with the defaults.
+ * Run: `deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--chart-only]`
+ * (`deno task bench:e2e`; needs wrk: apt-get install wrk). About 75 s with the defaults.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { hasWrk } from "./_load.ts";
+import { hasWrk } from "./_wrk.ts";
 import { runOverload } from "./_overload.ts";
 import { type E2eReport, markdownReport } from "./_report.ts";
 import { chartSvg } from "./_chart.ts";
@@ -41,16 +42,14 @@ import { machineFacts } from "./_facts.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RESULTS = new URL("../results/", import.meta.url);
-const USAGE =
-  "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--generator wrk|node] " +
-  "[--concurrency 32] [--overload-seconds 3]";
+const USAGE = "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 5] [--seconds 3] [--concurrency 32] " +
+  "[--overload-seconds 3] [--chart-only]";
 
 /** The benchmark's settings, from the command line. */
 export interface E2eOptions {
   rounds: number;
   seconds: number;
   concurrency: number;
-  generator: "wrk" | "node";
   overloadSeconds: number;
 }
 
@@ -62,7 +61,6 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
       rounds: { type: "string", default: "5" },
       seconds: { type: "string", default: "3" },
       concurrency: { type: "string", default: "32" },
-      generator: { type: "string" },
       "overload-seconds": { type: "string", default: "3" },
     },
   });
@@ -70,16 +68,15 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
     rounds: Number(values.rounds),
     seconds: Number(values.seconds),
     concurrency: Number(values.concurrency),
-    generator: (values.generator ?? (await hasWrk() ? "wrk" : "node")) as "wrk" | "node",
     overloadSeconds: Number(values["overload-seconds"]),
   };
   const positive = (x: number) => Number.isFinite(x) && x > 0;
   if (
     !Number.isInteger(options.rounds) || !positive(options.rounds) || !positive(options.seconds) ||
     !Number.isInteger(options.concurrency) || !positive(options.concurrency) ||
-    !positive(options.overloadSeconds) || !["wrk", "node"].includes(options.generator)
+    !positive(options.overloadSeconds)
   ) throw new Error(USAGE);
-  if (options.generator === "wrk" && !(await hasWrk())) {
+  if (!(await hasWrk())) {
     throw new Error("wrk is not installed (apt-get install wrk)");
   }
   return options;
@@ -98,7 +95,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(line);
   const started = new Date();
   const before = await machineFacts(ROOT);
-  log(`accept_e2e: ${options.rounds} rounds × ${options.seconds} s, generator ${options.generator}`);
+  log(`accept_e2e: ${options.rounds} rounds × ${options.seconds} s`);
   log("throughput (backlog 512):");
   const throughput = await runThroughput({
     rounds: options.rounds,
@@ -106,7 +103,6 @@ async function main(): Promise<void> {
     warmupSeconds: 1,
     concurrency: options.concurrency,
     backlog: 512,
-    generator: options.generator,
     root: ROOT,
   }, log);
   log("overload (backlog 32, 320 concurrent clients, 4 workers × 10 ms):");
