@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { CoreOps } from "../core/_abi.ts";
+import { type CoreOps, SocketState, StatField } from "../core/_abi.ts";
 import { SOCK_STREAM } from "../shared/constants.ts";
 import { wsaCodeOf } from "../shared/_deno_errors.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
@@ -18,6 +18,7 @@ import type { HandleTable } from "./_handles.ts";
 import type { RecordTable } from "./_records.ts";
 import type { LocalPeers } from "./_local_peers.ts";
 import { type Refusal, refuse } from "./refusal.ts";
+import { type PortShare, shareOf } from "./_port_share.ts";
 import { failRecord, newRecord, type Pending, type SocketRecord, type Waiter } from "./_socket_record.ts";
 
 /** How long the pump waits before accepting again after a passing OS failure. */
@@ -61,12 +62,31 @@ export class Acceptor {
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         continue;
       }
+      const share = shareOf(endpoint);
+      if (share) {
+        // A shared port: the connection goes to the socket Windows would give it. When this
+        // socket has left, the pump goes on as the new owner's, now that no accept is pending.
+        this.#arriveShared(share, conn);
+        if (rec.closed || rec.endpoint !== endpoint) {
+          const owner = share.owner();
+          if (owner && share.listening) void this.pump(owner.s, owner.rec, endpoint);
+          return;
+        }
+        continue;
+      }
       if (rec.closed || rec.endpoint !== endpoint) {
         conn.reset();
         return;
       }
       this.arrive(s, rec, conn);
     }
+  }
+
+  /** An arrival on a shared port: to the member that `route` picks, else refused. */
+  #arriveShared(share: PortShare, conn: StreamConn): void {
+    const target = share.route(conn, (t) => this.#core.stat(t, StatField.State) === SocketState.Listening);
+    if (target) this.arrive(target.s, target.rec, conn);
+    else refuse(conn, this.#refusal);
   }
 
   /** One arrival: admitted into the core's queue (and handed to a waiting accept), or refused at once. */

@@ -103,22 +103,26 @@ export class Connector {
 
   /**
    * The socket of this provider whose address `to` reaches, if any (same family
-   * and port; the exact address before a wildcard): is it listening, is it
-   * committing.
+   * and port), as a shared port routes (src/provider/_port_share.ts): a
+   * listening socket on the exact address, else a listening wildcard one, else a
+   * bound one (which refuses). Is it listening, is it committing.
    */
   #localTarget(to: SockAddr): LocalTarget | undefined {
     const address = canonicalAddress(to.address);
+    let exact: LocalTarget | undefined;
     let wildcard: LocalTarget | undefined;
     for (const [s, rec] of this.#records.entries()) {
-      const local = rec.endpoint?.local;
+      const local = rec.endpoint || rec.share ? rec.local : undefined;
       if (!local || local.port !== to.port || local.family !== to.family) continue;
       const target = {
         listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
         committing: rec.committing,
       };
-      if (canonicalAddress(local.address) === address) return target;
-      if (isWildcard(local.address) && !wildcard?.listening) wildcard = target;
+      if (canonicalAddress(local.address) === address) {
+        if (target.listening) return target;
+        exact ??= target;
+      } else if (isWildcard(local.address) && !wildcard?.listening) wildcard = target;
     }
-    return wildcard;
+    return wildcard?.listening ? wildcard : exact ?? wildcard;
   }
 }

@@ -9,6 +9,7 @@ import { SocketState } from "../core/_abi.ts";
 import { toWinsockError } from "../shared/_deno_errors.ts";
 import { type WinsockError, WSA } from "../shared/errors.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
+import type { PortShare } from "./_port_share.ts";
 import type { Endpoint, StreamConn } from "../transports/transport.ts";
 import type { Refusal } from "./refusal.ts";
 
@@ -34,6 +35,8 @@ export interface SocketRecord {
   local?: SockAddr;
   remote?: SockAddr;
   endpoint?: Endpoint;
+  /** The port share this bound socket is in (src/provider/_port_share.ts), if it shares its port. */
+  share?: PortShare;
   conn?: StreamConn;
   /** For an accepted socket: how long its connection waited in the queue, in ms. */
   queuedMs?: number;
@@ -87,6 +90,7 @@ export function newRecord(
     local: conn?.local,
     remote: conn?.remote,
     endpoint: undefined,
+    share: undefined,
     conn,
     queuedMs,
     waiters: [],

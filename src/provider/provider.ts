@@ -45,9 +45,11 @@ import { HandleTable } from "./_handles.ts";
 import { RecordTable } from "./_records.ts";
 import { LocalPeers } from "./_local_peers.ts";
 import {
+  canonicalAddress,
   checkOutParam,
   checkSockAddr,
   fillSockAddr,
+  isWildcard,
   type SockAddr,
   SOCKADDR_FIELDS,
 } from "../shared/_sockaddr.ts";
@@ -60,6 +62,7 @@ import {
 } from "./_options.ts";
 import { failRecord, newRecord, type Pending, type SocketRecord, STATE_NAMES } from "./_socket_record.ts";
 import { Acceptor } from "./_acceptor.ts";
+import { bindConflict, PortShare, type ShareMember } from "./_port_share.ts";
 import { checkRefusal, DEFAULT_REFUSAL, type Refusal } from "./refusal.ts";
 import { Connector } from "./_connector.ts";
 import { type Lane, runInLane } from "./_io_lanes.ts";
@@ -173,14 +176,20 @@ export class Provider {
     if (this.#core.stat(s, StatField.State) !== SocketState.Created) return -WSA.WSAEINVAL;
     const addr = { family: name.family, address: name.address, port: name.port };
     if (rec.type === SOCK_STREAM) {
-      let endpoint: Endpoint;
-      try {
-        endpoint = this.transport.bind(addr);
-      } catch (error) {
-        return -wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+      const host = addr.port === 0 ? 0 : this.#portHolder(s, rec, addr);
+      if (typeof host === "number" && host < 0) return host;
+      if (typeof host === "object") {
+        this.#joinShare(s, rec, host, addr);
+      } else {
+        let endpoint: Endpoint;
+        try {
+          endpoint = this.transport.bind(addr);
+        } catch (error) {
+          return -wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+        }
+        rec.endpoint = endpoint;
+        rec.local = endpoint.local;
       }
-      rec.endpoint = endpoint;
-      rec.local = endpoint.local;
     } else {
       // Datagram sockets are recorded, not reserved: acceptq moves no datagrams. A
       // passing stream reservation on port 0 checks that the address is this host's
@@ -216,6 +225,7 @@ export class Provider {
       const interrupted = new WinsockError(WSA.WSAEINTR, "the socket was closed");
       for (const waiter of rec.waiters.splice(0)) waiter.reject(interrupted);
     }
+    rec.share?.leave(s, rec);
     rec.endpoint?.close();
     rec.conn?.close();
     rec.connecting?.abort();
@@ -243,12 +253,17 @@ export class Provider {
     const result = this.#core.listen(s, int32(backlog), profile);
     if (result < 0) return result;
     for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
-    if (!wasListening && rec.endpoint) {
+    const share = rec.share;
+    if (!wasListening && (share ? !share.listening : rec.endpoint)) {
       const configured = osBacklog ?? this.#osBacklog;
-      const committing = rec.endpoint.listen(
+      const endpoint = share ? share.real : rec.endpoint!;
+      if (share) share.listening = true;
+      const committing = endpoint.listen(
         configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured,
       );
-      void this.#acceptor.pump(s, rec, rec.endpoint);
+      // A shared port has one pump, on its owner (the member holding the endpoint); it routes each arrival.
+      const owner = share?.owner() ?? { s, rec };
+      void this.#acceptor.pump(owner.s, owner.rec, endpoint);
       if (committing) {
         rec.committing = committing.then(
           () => {
@@ -400,6 +415,7 @@ export class Provider {
       this.#core.endConnect(s, 1);
       return 0;
     }
+    rec.share?.leave(s, rec); // a bound socket that connects gives its address up
     return await this.#connector.connect(s, rec, to, signal);
   }
 
@@ -649,6 +665,47 @@ export class Provider {
   }
 
   // ─── Internals ────────────────────────────────────────────────────────────
+
+  /**
+   * Where a stream bind of `addr` (a given port) stands among this provider's
+   * own bound sockets on that port, by Windows' rules (`bindConflict`): a
+   * negated WSAEADDRINUSE / WSAEACCES, the socket whose endpoint the bind can
+   * share (its endpoint's address is a wildcard or `addr`'s own), or 0 when no
+   * socket of this provider holds the port (the transport decides).
+   */
+  #portHolder(s: number, rec: SocketRecord, addr: SockAddr): number | ShareMember {
+    const claim = { address: addr.address, reuse: rec.reuseAddress, exclusive: rec.exclusiveAddress };
+    let host: ShareMember | undefined;
+    for (const [t, held] of this.#records.entries()) {
+      if (t === s || !(held.endpoint || held.share) || held.local?.port !== addr.port) continue;
+      if (held.local.family !== addr.family) continue;
+      const code = bindConflict(
+        { address: held.local.address, reuse: held.reuseAddress, exclusive: held.exclusiveAddress },
+        claim,
+      );
+      if (code) return -code;
+      const real = held.share?.real ?? held.endpoint!;
+      const covered = isWildcard(real.local.address) ||
+        canonicalAddress(real.local.address) === canonicalAddress(addr.address);
+      // A wildcard beside a specific address shares that address's endpoint: Linux refuses the wildcard.
+      if (!host && (covered || isWildcard(addr.address))) host = { s: t, rec: held };
+    }
+    return host ?? 0;
+  }
+
+  /** Makes `rec` (bound to `addr`) a member of `host`'s port share, making the share when there is none. */
+  #joinShare(s: number, rec: SocketRecord, host: ShareMember, addr: SockAddr): void {
+    let share = host.rec.share;
+    if (!share) {
+      share = new PortShare(host.rec.endpoint!);
+      share.listening = this.#core.stat(host.s, StatField.State) === SocketState.Listening;
+      share.members.push(host);
+      host.rec.share = share;
+    }
+    share.members.push({ s, rec });
+    rec.share = share;
+    rec.local = { family: addr.family, address: addr.address, port: share.real.local.port };
+  }
 
   #inLane(s: number, buffer: Uint8Array, what: string, lane: Lane, eof: 0 | null): Promise<number | null> {
     const rec = this.#records.get(s);

@@ -204,7 +204,6 @@ Deno.test("bind fails with WSAEADDRINUSE on a taken address; connect to a free o
     const l = listener(1);
     const other = streamSocket();
     fails(bind(other, l.name), WSA.WSAEADDRINUSE);
-    fails(bind(other, { family: AF_INET, address: "0.0.0.0", port: l.name.port }), WSA.WSAEADDRINUSE);
     is(bind(other, { family: AF_INET, address: "127.0.0.2", port: l.name.port }), 0, "another address");
     const c = streamSocket();
     let refused: Promise<unknown> = Promise.resolve();
