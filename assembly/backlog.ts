@@ -21,26 +21,20 @@ import {
   HINT_MAX,
   HINT_MIN,
   PROFILE_COUNT,
+  PROFILE_SPI,
   PROFILE_WINSOCK11,
   PROFILE_WINSOCK2,
 } from "./abi";
 
-// Configured legal range per profile; set by resetProfiles() at init.
-let min0: i32 = DEFAULT_MIN_WINSOCK2;
-let max0: i32 = DEFAULT_MAX_WINSOCK2;
-let min1: i32 = DEFAULT_MIN_WINSOCK11;
-let max1: i32 = DEFAULT_MAX_WINSOCK11;
-let min2: i32 = DEFAULT_MIN_SPI;
-let max2: i32 = DEFAULT_MAX_SPI;
+// Configured legal range per profile, [min, max] as two i32 at ranges + 8 * profile;
+// set by resetProfiles() at init.
+const ranges: usize = memory.data(8 * PROFILE_COUNT);
 
 /** Restores the documented default range of every profile. */
 export function resetProfiles(): void {
-  min0 = DEFAULT_MIN_WINSOCK2;
-  max0 = DEFAULT_MAX_WINSOCK2;
-  min1 = DEFAULT_MIN_WINSOCK11;
-  max1 = DEFAULT_MAX_WINSOCK11;
-  min2 = DEFAULT_MIN_SPI;
-  max2 = DEFAULT_MAX_SPI;
+  setRange(PROFILE_WINSOCK2, DEFAULT_MIN_WINSOCK2, DEFAULT_MAX_WINSOCK2);
+  setRange(PROFILE_WINSOCK11, DEFAULT_MIN_WINSOCK11, DEFAULT_MAX_WINSOCK11);
+  setRange(PROFILE_SPI, DEFAULT_MIN_SPI, DEFAULT_MAX_SPI);
 }
 
 /** True for a profile number the core knows. */
@@ -51,25 +45,17 @@ export function resetProfiles(): void {
 /** Sets a profile's legal range; false (nothing changed) when the range is not 1 <= min <= max <= HINT_MAX. */
 export function setRange(profile: i32, min: i32, max: i32): bool {
   if (!isProfile(profile) || min < 1 || max < min || max > HINT_MAX) return false;
-  if (profile == PROFILE_WINSOCK2) {
-    min0 = min;
-    max0 = max;
-  } else if (profile == PROFILE_WINSOCK11) {
-    min1 = min;
-    max1 = max;
-  } else {
-    min2 = min;
-    max2 = max;
-  }
+  store<i32>(ranges + (<usize>profile << 3), min);
+  store<i32>(ranges + (<usize>profile << 3), max, 4);
   return true;
 }
 
-export function rangeMin(profile: i32): i32 {
-  return profile == PROFILE_WINSOCK2 ? min0 : profile == PROFILE_WINSOCK11 ? min1 : min2;
+@inline function rangeMin(profile: i32): i32 {
+  return load<i32>(ranges + (<usize>profile << 3));
 }
 
-export function rangeMax(profile: i32): i32 {
-  return profile == PROFILE_WINSOCK2 ? max0 : profile == PROFILE_WINSOCK11 ? max1 : max2;
+@inline function rangeMax(profile: i32): i32 {
+  return load<i32>(ranges + (<usize>profile << 3), 4);
 }
 
 /** Whether a second listen replaces the backlog (Winsock 1.1 and SPI) or keeps it (Winsock 2). */

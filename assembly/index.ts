@@ -17,11 +17,12 @@
 //
 //   __heap_base ┌──────────────┬──────────────┬──────────────────┬──────────────────────┬─────────────────┐
 //               │ socket table │ I/O area     │ hand-back buffer │ ring arena           │ listener records│
-//               │ 16 B × slots │ IO_SLOTS × 8 │ queueSlots × 4   │ heads + queueSlots×4 │ 64 B each, grows│
+//               │ 16 B × slots │ IO_SLOTS × 8 │ ≤ 2^16 × 4       │ heads + queueSlots×4 │ 64 B each, grows│
 //               └──────────────┴──────────────┴──────────────────┴──────────────────────┴─────────────────┘
 //
 // The hand-back buffer holds the handles a close or re-listen gives back (to be
-// reset by the caller); it is as large as the arena, so it holds every queued handle.
+// reset by the caller): min(queueSlots, 2^16) slots, enough for the queue of any
+// one listener (at most HINT_MAX), and for all queues when the arena is no larger.
 
 import {
   IO_SLOTS,
@@ -71,6 +72,7 @@ import {
   HIGH_WATER,
   IN,
   OUT,
+  reach,
   recordAt,
   REFUSED,
   resetListeners,
@@ -96,6 +98,7 @@ import {
 
 let ioArea: usize = 0;
 let handbackArea: usize = 0;
+let handbackCapacity: u32 = 0;
 let handbackCount: u32 = 0;
 let lastHandle: i32 = -1;
 
@@ -115,16 +118,17 @@ export function init(tableCapacity: i32, queueSlots: i32, epoch: i32): i32 {
   const table = align16(__heap_base);
   const io = align16(table + tableBytes(<u32>tableCapacity));
   const handback = align16(io + (<usize>IO_SLOTS << 3));
-  const arena = align16(handback + (<usize>queueSlots << 2));
+  const handbackSlots = min<u32>(<u32>queueSlots, HANDBACK_MAX);
+  const arena = align16(handback + (<usize>handbackSlots << 2));
   const end = align16(arena + arenaBytes(<u32>queueSlots));
-  const have = <usize>memory.size() << 16;
-  if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) return -WSAENOBUFS;
+  if (!reach(end)) return -WSAENOBUFS;
   resetTable(table, <u32>tableCapacity, <u32>epoch);
   resetArena(arena, <u32>queueSlots);
   resetListeners(end);
   resetProfiles();
   ioArea = io;
   handbackArea = handback;
+  handbackCapacity = handbackSlots;
   handbackCount = 0;
   lastHandle = -1;
   return 0;
@@ -324,17 +328,39 @@ export function admitMany(s: f64, n: i32): i32 {
   if (e < FOUND) return <i32>e;
   if (load<u8>(e, STATE) != STATE_LISTENING) return -WSAEINVAL;
   if (<u32>n > <u32>IO_SLOTS) return -WSAEFAULT;
+  // admitInto, with the record's fields in locals for the whole batch.
   const r = recordOf(e);
-  let admitted = 0;
+  const backlog = load<u32>(r, BACKLOG);
+  const ring = slotAddress(load<u32>(r, RING_AT));
+  const mask = (<u32>1 << load<u32>(r, RING_CLS)) - 1;
+  const out = load<u32>(r, OUT);
+  let at = load<u32>(r, IN);
+  let high = load<u32>(r, HIGH_WATER);
+  let refused: u32 = 0;
   for (let i = 0; i < n; i++) {
     const slot = ioArea + (<usize>i << 3);
     const value = load<f64>(slot);
     const handle = <i32>value;
-    const result = <f64>handle != value || handle < 0 ? -WSAEINVAL : admitInto(r, handle);
-    if (result == 0) admitted++;
+    let result = -WSAEINVAL;
+    if (<f64>handle == value && handle >= 0) {
+      if (at - out >= backlog) {
+        refused++;
+        result = -WSAECONNREFUSED;
+      } else {
+        store<i32>(ring + (<usize>(at & mask) << 2), handle);
+        at++;
+        if (at - out > high) high = at - out;
+        result = 0;
+      }
+    }
     store<f64>(slot, result);
   }
-  return admitted;
+  const admitted = at - load<u32>(r, IN);
+  store<u32>(r, at, IN);
+  store<u32>(r, high, HIGH_WATER);
+  store<u64>(r, load<u64>(r, ADMITTED) + admitted, ADMITTED);
+  store<u64>(r, load<u64>(r, REFUSED) + refused, REFUSED);
+  return <i32>admitted;
 }
 
 /**
@@ -347,25 +373,35 @@ export function takeMany(s: f64, max: i32): i32 {
   const e = findListener(s);
   if (e < FOUND) return <i32>e;
   if (<u32>max > <u32>(IO_SLOTS >> 1)) return -WSAEFAULT;
-  let k = 0;
-  while (k < max) {
-    const d = takeFrom(e);
-    if (d < 0) {
-      if (d == -WSAEMFILE && k == 0) return -WSAEMFILE;
-      break;
-    }
+  // takeFrom, with the record's fields in locals for the whole batch.
+  const r = recordOf(e);
+  const flags = load<u8>(e, FLAGS);
+  const ring = slotAddress(load<u32>(r, RING_AT));
+  const mask = (<u32>1 << load<u32>(r, RING_CLS)) - 1;
+  const first = load<u32>(r, OUT);
+  const n = min<u32>(queued(r), <u32>max);
+  let k: u32 = 0;
+  for (; k < n; k++) {
+    const d = allocate(TYPE_STREAM, flags, STATE_CONNECTED);
+    if (d < 0) break;
+    const handle = load<i32>(ring + (<usize>((first + k) & mask) << 2));
     const slot = ioArea + (<usize>k << 4);
     store<f64>(slot, d);
-    store<f64>(slot, <f64>lastHandle, 8);
-    k++;
+    store<f64>(slot, <f64>handle, 8);
+    lastHandle = handle;
   }
-  return k;
+  if (k == 0 && n != 0) return -WSAEMFILE;
+  store<u32>(r, first + k, OUT);
+  store<u64>(r, load<u64>(r, TAKEN) + k, TAKEN);
+  return <i32>k;
 }
 
 /**
  * `close` for the `n` descriptors in io[0 .. n); each io[i] is replaced by that
- * close's result. All handed-back handles go, in order, to one hand-back list.
- * Returns their total count, or -WSAEFAULT when n is not in [0, 1024].
+ * close's result. All handed-back handles go, in order, to one hand-back list;
+ * a listener whose queue would not fit in what is left of it stays open, with
+ * result -WSAENOBUFS (close it alone). Returns the total count handed back, or
+ * -WSAEFAULT when n is not in [0, 1024].
  */
 export function closeMany(n: i32): i32 {
   if (!isInitialised()) return -WSANOTINITIALISED;
@@ -375,7 +411,9 @@ export function closeMany(n: i32): i32 {
     const slot = ioArea + (<usize>i << 3);
     const e = lookup(load<f64>(slot));
     let result: i32 = -WSAENOTSOCK;
-    if (e != 0) {
+    if (e != 0 && load<u8>(e, STATE) == STATE_LISTENING && handbackCount + queued(recordOf(e)) > handbackCapacity) {
+      result = -WSAENOBUFS;
+    } else if (e != 0) {
       const before = handbackCount;
       closeEntry(e);
       result = <i32>(handbackCount - before);
@@ -413,23 +451,12 @@ export function stat(s: f64, field: i32): f64 {
   if (<u32>field > <u32>STAT_RING_CAPACITY) return -WSAEINVAL;
   if (load<u8>(e, STATE) != STATE_LISTENING) return 0;
   const r = recordOf(e);
-  switch (field) {
-    case STAT_BACKLOG:
-      return <f64>load<u32>(r, BACKLOG);
-    case STAT_QUEUED:
-      return <f64>queued(r);
-    case STAT_ADMITTED:
-      return <f64>load<u64>(r, ADMITTED);
-    case STAT_REFUSED:
-      return <f64>load<u64>(r, REFUSED);
-    case STAT_DROPPED:
-      return <f64>load<u64>(r, DROPPED);
-    case STAT_TAKEN:
-      return <f64>load<u64>(r, TAKEN);
-    case STAT_HIGH_WATER:
-      return <f64>load<u32>(r, HIGH_WATER);
-  }
-  return <f64>(1 << load<i32>(r, RING_CLS));
+  if (field == STAT_BACKLOG) return <f64>load<u32>(r, BACKLOG);
+  if (field == STAT_QUEUED) return <f64>queued(r);
+  if (field == STAT_HIGH_WATER) return <f64>load<u32>(r, HIGH_WATER);
+  if (field == STAT_RING_CAPACITY) return <f64>(1 << load<i32>(r, RING_CLS));
+  // STAT_ADMITTED .. STAT_TAKEN: the record's four u64 counters, in the same order.
+  return <f64>load<u64>(r + ADMITTED + (<usize>(field - STAT_ADMITTED) << 3));
 }
 
 /** Free descriptors left in the table (-WSANOTINITIALISED before init). */
@@ -439,6 +466,9 @@ export function freeDescriptors(): i32 {
 }
 
 // ─── Internals ──────────────────────────────────────────────────────────────
+
+/** Most slots of the hand-back buffer: 2^16 hold any one listener's queue (HINT_MAX). */
+@inline const HANDBACK_MAX: u32 = 1 << 16;
 
 /** Results of `find` below this are negated error codes; entries live above it. */
 @inline const FOUND: isize = 1;

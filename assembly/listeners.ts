@@ -54,14 +54,18 @@ export function allocRecord(): i32 {
   if (i >= 0) {
     freeHead = load<i32>(recordAt(<u32>i), NEXT);
   } else {
-    const end = recordAt(laidOut + 1);
-    const have = <usize>memory.size() << 16;
-    if (end > have && memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) return -1;
+    if (!reach(recordAt(laidOut + 1))) return -1;
     i = <i32>laidOut;
     laidOut++;
   }
   memory.fill(recordAt(<u32>i), 0, 1 << RECORD_SHIFT);
   return i;
+}
+
+/** Grows memory, if needed, to hold byte `end` - 1; false when it cannot grow. */
+export function reach(end: usize): bool {
+  const have = <usize>memory.size() << 16;
+  return end <= have || memory.grow(<i32>((end - have + 0xffff) >> 16)) >= 0;
 }
 
 /** Returns record `i` to the pool. */

@@ -108,7 +108,7 @@ export function modelBatchTraffic(): Traffic {
 export function wasmSingleTraffic(): Traffic {
   const core = instantiateCore();
   const s = openListener(core);
-  const fds = new Int32Array(ARRIVALS);
+  const fds = new Float64Array(ARRIVALS);
   let next = 0;
   return {
     burst(): number {
@@ -137,7 +137,7 @@ export function wasmSingleTraffic(): Traffic {
 export function modelSingleTraffic(): Traffic {
   const core = new CoreModel();
   const s = openListener(core);
-  const fds = new Int32Array(ARRIVALS);
+  const fds = new Float64Array(ARRIVALS);
   let next = 0;
   return {
     burst(): number {

@@ -43,7 +43,7 @@ export function denqueTraffic(): Traffic {
   table.allocate(); // the listener's own descriptor
   const queue = new Denque<number>();
   const c = new ListenerCounters();
-  const fds = new Int32Array(ARRIVALS);
+  const fds = new Float64Array(ARRIVALS);
   let next = 0;
   return {
     burst(): number {
@@ -83,7 +83,7 @@ export function arrayTraffic(): Traffic {
   table.allocate(); // the listener's own descriptor
   const queue: number[] = [];
   const c = new ListenerCounters();
-  const fds = new Int32Array(ARRIVALS);
+  const fds = new Float64Array(ARRIVALS);
   let next = 0;
   return {
     burst(): number {

@@ -117,15 +117,16 @@ export class CoreModel implements CoreOps {
   #slots: Slot[] = [];
   /** 2^idxBits: a descriptor is gen * #slotSpan + slot index. */
   #slotSpan = 2;
-  /** 2^genBits: the generation counter wraps within it. */
-  #counterSpan = 2;
   #firstGen = 1;
+  /** One past the epoch's last generation: the counter wraps there, back to #firstGen. */
+  #genEnd = 2;
   #freeHead = -1;
   #freeTail = -1;
   #freeCount = 0;
   #arena = new ArenaModel();
   #ranges: [number, number][] = [];
   #handback: number[] = [];
+  #handbackCapacity = 0;
   #lastHandle = -1;
 
   init(tableCapacity: number, queueSlots: number, epoch: number = nextEpoch()): number {
@@ -137,14 +138,16 @@ export class CoreModel implements CoreOps {
     const idxBits = tableCapacity <= 2 ? 1 : 32 - Math.clz32(tableCapacity - 1);
     const genBits = CoreLimits.descriptorBits - CoreLimits.epochBits - idxBits;
     this.#slotSpan = 2 ** idxBits;
-    this.#counterSpan = 2 ** genBits;
-    this.#firstGen = (epoch & (2 ** CoreLimits.epochBits - 1)) * this.#counterSpan + 1;
+    const epochBase = (epoch & (2 ** CoreLimits.epochBits - 1)) * 2 ** genBits;
+    this.#firstGen = epochBase + 1;
+    this.#genEnd = epochBase + 2 ** genBits;
     this.#slots = Array.from({ length: tableCapacity }, (_, i) => new Slot(i));
     this.#slots.forEach((slot, i) => slot.reset(this.#firstGen, i + 1 < tableCapacity ? i + 1 : -1));
     this.#freeHead = 0;
     this.#freeTail = tableCapacity - 1;
     this.#freeCount = tableCapacity;
     this.#arena.reset(queueSlots);
+    this.#handbackCapacity = Math.min(queueSlots, 2 ** 16);
     this.#ranges = [0, 1, 2].map((p) => [...DefaultRange[p as Profile]]);
     this.#handback = [];
     this.#lastHandle = -1;
@@ -301,6 +304,12 @@ export class CoreModel implements CoreOps {
         this.io[i] = e;
         continue;
       }
+      // The hand-back buffer holds min(queueSlots, 2^16) handles: a listener whose queue
+      // would not fit stays open.
+      if (e.state === Listening && this.#handback.length + (e.in - e.out) > this.#handbackCapacity) {
+        this.io[i] = -WSA.WSAENOBUFS;
+        continue;
+      }
       const before = this.#handback.length;
       this.#closeSlot(e);
       this.io[i] = this.#handback.length - before;
@@ -357,8 +366,9 @@ export class CoreModel implements CoreOps {
     s = +s;
     if (!this.#ready()) return -WSA.WSANOTINITIALISED;
     if (!(s >= 1 && s < 2 ** CoreLimits.descriptorBits) || !Number.isInteger(s)) return -WSA.WSAENOTSOCK;
-    const slot = this.#slots[s % this.#slotSpan];
-    if (slot === undefined || slot.gen !== Math.floor(s / this.#slotSpan) || slot.state === Free) {
+    const gen = Math.floor(s / this.#slotSpan); // exact: the span is a power of two
+    const slot = this.#slots[s - gen * this.#slotSpan];
+    if (slot === undefined || slot.gen !== gen || slot.state === Free) {
       return -WSA.WSAENOTSOCK;
     }
     return slot;
@@ -392,7 +402,7 @@ export class CoreModel implements CoreOps {
       this.#arena.release(e.ringClass, e.ringAt);
     }
     // The counter wraps within its bits, back to the epoch's first generation.
-    const gen = (e.gen + 1) % this.#counterSpan === 0 ? this.#firstGen : e.gen + 1;
+    const gen = e.gen + 1 === this.#genEnd ? this.#firstGen : e.gen + 1;
     e.reset(gen, -1);
     // Freed slots join the tail of the free list: they are reused oldest first.
     if (this.#freeTail < 0) this.#freeHead = e.index;

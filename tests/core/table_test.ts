@@ -179,3 +179,21 @@ testEachCore("a failed connect returns the socket to bound; a good one makes it 
   core.endConnect(s, 1);
   is(core.stat(s, StatField.State), 5);
 });
+
+testEachCore("closeMany leaves open a listener whose queue would overflow the hand-back buffer", (core) => {
+  // 2^17 queue slots: the hand-back buffer holds 2^16 handles, one full listener's worth.
+  core.init(8, 1 << 17, 1);
+  const [a, b] = [listenerOn(core, -40000), listenerOn(core, -40000)]; // SOMAXCONN_HINT(40000)
+  for (let h = 0; h < 40000; h++) {
+    core.admit(a, h);
+    core.admit(b, 100000 + h);
+  }
+  core.io.set([a, b]);
+  is(core.closeMany(2), 40000);
+  eq([core.io[0], core.io[1]], [40000, -WSA.WSAENOBUFS]);
+  eq([core.handback(0), core.handback(39999), core.handback(40000)], [0, 39999, -1]);
+  is(core.stat(a, StatField.State), -WSA.WSAENOTSOCK);
+  is(core.stat(b, StatField.Queued), 40000);
+  is(core.close(b), 40000); // alone it fits
+  is(core.handback(0), 100000);
+});
