@@ -4,13 +4,17 @@
  * from a separate process (wrk, bench/e2e/_wrk.ts).
  *
  * The three servers run side by side, idle except for the one under load. Each
- * gets a warm-up run first (discarded); then the rounds alternate them
- * (acceptq, Deno.listen, Node, acceptq, ...), one load run each. Per run: served
- * connections per second, latency, and the server process's CPU time (from
- * /proc) per connection, a second figure that does not depend on the generator.
- * Per round: acceptq's rate divided by the others' rates in the same round;
- * reported as the median over the rounds with the range. acceptq's counters are
- * read after every run: it must refuse nothing here (its backlog is large).
+ * gets a warm-up run first (discarded); then the rounds alternate them, one
+ * load run each, each round starting one server later (acceptq, Deno.listen,
+ * Node; Deno.listen, Node, acceptq; ...) so that no server always runs first or
+ * right after the same one. Per run: served connections per second, latency,
+ * and the server process's CPU time (user + system, all threads, from /proc)
+ * per connection: the steadier figure on a shared machine, since it does not
+ * depend on how much CPU the load generator got. Per round: acceptq's rate
+ * divided by the others' rates, and the others' CPU per connection divided by
+ * acceptq's, in the same round; reported as the median over the rounds with
+ * the range. acceptq's counters are read after every run: it must refuse
+ * nothing here (its backlog is large).
  *
  * @module
  */
@@ -50,6 +54,8 @@ export interface ServerSummary {
   medianPerSecond: number;
   perSecondRange: [number, number];
   medianCpuUsPerConnection: number;
+  /** The smallest and largest CPU per connection over the rounds, in µs. */
+  cpuUsRange: [number, number];
   medianLatencyP50Ms: number;
   medianLatencyP99Ms: number;
 }
@@ -64,6 +70,7 @@ export interface RatioSummary {
   /** The other's CPU µs per connection divided by acceptq's, per round (> 1: acceptq uses less). */
   cpuPerRound: number[];
   cpuMedian: number;
+  cpuRange: [number, number];
 }
 
 /** Everything the throughput test measured. */
@@ -122,7 +129,7 @@ export async function runThroughput(
     const runs: ThroughputRun[] = [];
     for (let r = 1; r <= options.rounds; r++) {
       const line: string[] = [];
-      for (const server of servers) {
+      for (const server of rotated(servers, r - 1)) {
         const run = await loadOnce(server, r, options.seconds, options);
         runs.push(run);
         line.push(`${server.kind} ${run.servedPerSecond}/s (${run.serverCpuUsPerConnection} µs CPU)`);
@@ -149,6 +156,12 @@ export async function runThroughput(
   }
 }
 
+/** `xs` starting at index `by` (mod its length), wrapping around. */
+function rotated<T>(xs: readonly T[], by: number): T[] {
+  const k = by % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
+
 function summarise(server: ServerHandle, runs: readonly ThroughputRun[]): ServerSummary {
   const mine = runs.filter((r) => r.server === server.kind);
   const rates = mine.map((r) => r.servedPerSecond);
@@ -158,6 +171,7 @@ function summarise(server: ServerHandle, runs: readonly ThroughputRun[]): Server
     medianPerSecond: Math.round(median(rates)),
     perSecondRange: range(rates),
     medianCpuUsPerConnection: round(median(mine.map((r) => r.serverCpuUsPerConnection)), 1),
+    cpuUsRange: range(mine.map((r) => round(r.serverCpuUsPerConnection, 1))),
     medianLatencyP50Ms: round(median(mine.map((r) => r.latencyMs?.p50 ?? NaN))),
     medianLatencyP99Ms: round(median(mine.map((r) => r.latencyMs?.p99 ?? NaN))),
   };
@@ -179,5 +193,6 @@ function ratios(against: ServerKind, runs: readonly ThroughputRun[]): RatioSumma
     range: range(perRound),
     cpuPerRound,
     cpuMedian: round(median(cpuPerRound)),
+    cpuRange: range(cpuPerRound),
   };
 }
