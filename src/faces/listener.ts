@@ -7,7 +7,7 @@
  * @module
  */
 
-import { AF_INET, AF_INET6, SOMAXCONN } from "../shared/constants.ts";
+import { AF_INET, AF_INET6, SD_SEND, SOMAXCONN } from "../shared/constants.ts";
 import { Profile } from "../core/_abi.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import type { ListenerStats, Provider } from "../provider/provider.ts";
@@ -51,7 +51,9 @@ export interface ListenOptions {
 const OWNER = "listener";
 
 /**
- * An accepted (or connected) byte stream.
+ * An accepted (or connected) byte stream, shaped like `Deno.Conn` (it can be
+ * passed wherever a `Deno.Conn` is expected), plus its descriptor and how long
+ * it waited in the accept queue.
  *
  * @example Echoing one chunk
  * ```ts
@@ -67,51 +69,75 @@ const OWNER = "listener";
  * client.close();
  * ```
  */
-export class Connection implements AsyncDisposable, Disposable {
+export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
   /** The descriptor in the provider (usable with the Winsock calls). */
   readonly socket: number;
   /** This end's address. */
-  readonly localAddr: SockAddr;
+  readonly localAddr: Deno.NetAddr;
   /** The peer's address. */
-  readonly remoteAddr: SockAddr;
+  readonly remoteAddr: Deno.NetAddr;
   /** How long the connection waited in the accept queue, in milliseconds. */
   readonly queuedMs: number;
   #provider: Provider;
   #closed = false;
-  #readable?: ReadableStream<Uint8Array>;
+  #onClose: (() => void) | undefined;
+  #readable?: ReadableStream<Uint8Array<ArrayBuffer>>;
   #writable?: WritableStream<Uint8Array>;
 
   /** @internal Wraps an accepted descriptor; use `Listener.accept` or iterate a listener. */
-  constructor(provider: Provider, socket: number) {
+  constructor(provider: Provider, socket: number, onClose?: () => void) {
     const info = provider.describe(socket);
     if (!info?.local || !info.remote) throw new WinsockError(WSA.WSAENOTCONN);
     this.#provider = provider;
     this.socket = socket;
-    this.localAddr = info.local;
-    this.remoteAddr = info.remote;
+    this.localAddr = toNetAddr(info.local);
+    this.remoteAddr = toNetAddr(info.remote);
     this.queuedMs = info.queuedMs ?? 0;
+    this.#onClose = onClose;
   }
 
-  /** Reads into `buf`: the byte count, or null at the peer's orderly close. Rejects with a WinsockError. */
+  /**
+   * Reads into `buf`: the byte count, or null at the end of the stream (the
+   * peer's orderly close, or this side's own `close`, as a `Deno.Conn` whose
+   * stream ends). Rejects with a WinsockError (WSAECONNRESET, ...).
+   */
   read(buf: Uint8Array): Promise<number | null> {
-    return this.#provider.read(this.socket, buf);
+    if (this.#closed) return Promise.resolve(null);
+    return this.#provider.read(this.socket, buf); // a read waiting when this side closes resolves null
   }
 
-  /** Writes all of `data`; resolves its length. Rejects with a WinsockError. */
+  /** Writes all of `data`; resolves its length. Rejects with a WinsockError (WSAENOTSOCK after close). */
   write(data: Uint8Array): Promise<number> {
     return this.#provider.send(this.socket, data);
   }
 
+  /**
+   * Half close (shutdown(s, SD_SEND)): after the writes before it, the peer
+   * reads the end of the stream; reading goes on, writing rejects with
+   * WSAESHUTDOWN. Rejects with a WinsockError (WSAENOTSOCK after close).
+   */
+  closeWrite(): Promise<void> {
+    const result = this.#provider.shutdownSocket(this.socket, SD_SEND);
+    return result < 0 ? Promise.reject(new WinsockError(-result)) : Promise.resolve();
+  }
+
+  /** Pending reads keep the process alive (the default). */
+  ref(): void {
+    this.#provider.setRef(this.socket, true);
+  }
+
+  /** Pending reads no longer keep the process alive. */
+  unref(): void {
+    this.#provider.setRef(this.socket, false);
+  }
+
   /** The incoming bytes as a stream (read it or `read()`, not both). */
-  get readable(): ReadableStream<Uint8Array> {
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
     this.#readable ??= new ReadableStream({
       type: "bytes",
       pull: async (controller) => {
         const chunk = new Uint8Array(16 * 1024);
-        const n = await this.read(chunk).catch((error) => {
-          if (this.#closed) return null;
-          throw error;
-        });
+        const n = await this.read(chunk);
         if (n === null) {
           controller.close();
           controller.byobRequest?.respond(0);
@@ -132,11 +158,24 @@ export class Connection implements AsyncDisposable, Disposable {
     return this.#writable;
   }
 
-  /** Closes the connection (orderly); pending reads and writes reject with WSAEINTR. Idempotent. */
+  /** Closes the connection (orderly); pending reads resolve null, pending writes reject with WSAEINTR. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#provider.closesocket(this.socket);
+    this.#onClose?.();
+  }
+
+  /**
+   * @internal Hands the underlying `Deno.Conn` over (see `Provider.detach`);
+   * this connection is closed from then on. Undefined when the transport
+   * cannot (the in-memory network) or the connection is closed or busy.
+   */
+  detach(): Deno.Conn | undefined {
+    if (this.#closed) return undefined;
+    const conn = this.#provider.detach(this.socket);
+    if (conn) this.#closed = true; // the descriptor is gone; the caller now owns the connection
+    return conn;
   }
 
   /** `using conn = ...` closes it. */
@@ -152,7 +191,11 @@ export class Connection implements AsyncDisposable, Disposable {
 }
 
 /**
- * A listening socket with a bounded accept queue.
+ * A listening socket with a bounded accept queue, shaped like `Deno.Listener`
+ * (it can be passed wherever a `Deno.Listener` is expected). Unlike
+ * `Deno.Listener`, several `accept()` calls may wait at once (they are served
+ * in call order), an accept can be abandoned through its own signal without
+ * losing a connection, and `stats()` reports the queue's counters.
  *
  * @example Serving connections until aborted
  * ```ts
@@ -164,9 +207,9 @@ export class Connection implements AsyncDisposable, Disposable {
  * console.log(listener.stats().backlog); // 16
  * ```
  */
-export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
+export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncDisposable {
   /** The address listened on (the real port when 0 was asked). */
-  readonly addr: SockAddr;
+  readonly addr: Deno.NetAddr;
   /** The descriptor in the provider (usable with the Winsock calls). */
   readonly socket: number;
   #provider: Provider;
@@ -179,25 +222,28 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
   constructor(provider: Provider, socket: number, addr: SockAddr, signal?: AbortSignal) {
     this.#provider = provider;
     this.socket = socket;
-    this.addr = addr;
+    this.addr = toNetAddr(addr);
     this.#signal = signal;
     signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   /**
-   * The next connection, oldest first. Rejects with a WinsockError: WSAEINTR
-   * when the listener is closed or `signal` aborts (cancel-safe: no connection is
-   * taken for an abandoned accept), WSAEMFILE when the descriptor table is full
-   * (the connection stays queued).
+   * The next connection, oldest first; several calls may wait at once.
+   * Rejects with a WinsockError: WSAEINTR when the listener is closed,
+   * WSAEMFILE when the descriptor table is full (the connection stays queued).
+   * When `signal` aborts (or already has), rejects with `signal.reason`; the
+   * accept is cancel-safe: no connection is taken for an abandoned accept.
    */
   accept(options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     // The provider settles this promise directly (acceptWith): one promise per connection, no more.
     return new Promise((resolve, reject) =>
       this.#provider.acceptWith(
         this.socket,
         (socket) => resolve(new Connection(this.#provider, socket)),
-        reject,
-        options.signal,
+        signal ? (error) => reject(signal.aborted ? signal.reason : error) : reject,
+        signal,
       )
     );
   }
@@ -221,11 +267,25 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     return this.#closed;
   }
 
+  /** The listener keeps the process alive while it listens (the default). */
+  ref(): void {
+    this.#provider.setRef(this.socket, true);
+  }
+
+  /** The listener no longer keeps the process alive, as `Deno.Listener.unref`. */
+  unref(): void {
+    this.#provider.setRef(this.socket, false);
+  }
+
   /** Yields connections until the listener is closed; other errors (such as WSAEMFILE) are thrown. */
-  [Symbol.asyncIterator](): AsyncIterator<Connection> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<Connection> {
     // Written out rather than an async generator: each step is one promise, settled by the provider
     // with the next connection (an async generator adds several promise hops per connection).
-    return { next: () => this.#next() };
+    const iterator: AsyncIterableIterator<Connection> = {
+      next: () => this.#next(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   #next(): Promise<IteratorResult<Connection, undefined>> {
@@ -243,11 +303,21 @@ export class Listener implements AsyncIterable<Connection>, AsyncDisposable {
     );
   }
 
+  /** `using listener = listen(...)` closes it. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /** `await using listener = listen(...)` closes it. */
   [Symbol.asyncDispose](): Promise<void> {
     this.close();
     return Promise.resolve();
   }
+}
+
+/** A SockAddr as Deno reports addresses (`{ transport: "tcp", hostname, port }`). */
+function toNetAddr(addr: SockAddr): Deno.NetAddr {
+  return { transport: "tcp", hostname: addr.address, port: addr.port };
 }
 
 function emptyStats(): ListenerStats {
@@ -257,7 +327,8 @@ function emptyStats(): ListenerStats {
 /**
  * Listens on `hostname:port` with an explicit backlog. Throws a WinsockError
  * (WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAEINVAL for a hostname that is not an IP
- * literal, WSAEMFILE) or a TypeError for options of the wrong type.
+ * literal, WSAEMFILE), a TypeError for options of the wrong type, or
+ * `signal.reason` when `signal` has already aborted.
  *
  * @example
  * ```ts
@@ -293,6 +364,9 @@ export function listen(options: ListenOptions = {}): Listener {
   provider.setRefusal(s, options.refusal);
   const listening = provider.listen(s, backlog, Profile.Winsock2, osBacklog);
   if (listening < 0) fail(-listening);
-  if (signal?.aborted) fail(WSA.WSAEINTR);
+  if (signal?.aborted) {
+    provider.closesocket(s);
+    throw signal.reason;
+  }
   return new Listener(provider, s, provider.describe(s)!.local!, signal);
 }

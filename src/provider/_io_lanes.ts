@@ -20,7 +20,9 @@ export type Lane = "reads" | "writes";
  * socket's connection, in its lane; a read resolves `eof` at the peer's
  * orderly close, a write the whole length (the rest of a short write is
  * written too). Rejects with WSAEFAULT (null buffer), WSAENOTCONN,
- * WSAESHUTDOWN (that direction was shut down), the socket's failure, WSAEINTR (closed before or during the operation) or the
+ * WSAESHUTDOWN (that direction was shut down), the socket's failure, WSAEINTR
+ * (closed before or during the operation; a read with `eof` null then
+ * resolves null instead, the end of the stream) or the
  * operation's error as a WinsockError (WSAECONNRESET by default); TypeError
  * when `buffer` is not a Uint8Array.
  *
@@ -46,9 +48,14 @@ export function runInLane(
     return Promise.reject(new WinsockError(WSA.WSAESHUTDOWN));
   }
   const pending = lane === "reads" ? "readsPending" : "writesPending";
+  // A stream read (eof null) ends quietly when this side closes, as a Deno.Conn's stream does;
+  // recv (eof 0) and writes reject with WSAEINTR, as Winsock's do.
+  const closedEnds = lane === "reads" && eof === null;
   const start = (): Promise<number | null> =>
     rec.closed
-      ? Promise.reject(new WinsockError(WSA.WSAEINTR, "the socket was closed"))
+      ? closedEnds
+        ? Promise.resolve(null)
+        : Promise.reject(new WinsockError(WSA.WSAEINTR, "the socket was closed"))
       : lane === "writes"
       ? conn.write(buffer)
       : buffer.length === 0
@@ -62,8 +69,9 @@ export function runInLane(
     rec[pending]--;
     return n ?? eof;
   };
-  const fail = (error: unknown): never => {
+  const fail = (error: unknown): null => {
     rec[pending]--;
+    if (rec.closed && closedEnds) return null;
     throw rec.closed
       ? new WinsockError(WSA.WSAEINTR, "the socket was closed", { cause: error })
       : toWinsockError(error, WSA.WSAECONNRESET);

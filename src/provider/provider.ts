@@ -436,9 +436,43 @@ export class Provider {
     return this.#inLane(s, buf, "buf", "reads", 0) as Promise<number>;
   }
 
-  /** recv() as a stream reads: null (not 0) at the peer's orderly close; 0 only for an empty `buf`. */
+  /**
+   * recv() as a stream reads: null (not 0) at the peer's orderly close, and
+   * also (not WSAEINTR) when this side closes the socket while the read
+   * waits; 0 only for an empty `buf`.
+   */
   read(s: number, buf: Uint8Array): Promise<number | null> {
     return this.#inLane(s, buf, "buf", "reads", null);
+  }
+
+  /**
+   * Whether the socket keeps the process alive, as Deno's `ref`/`unref`: a
+   * listener's pending accept, a connection's pending I/O. Sockets are ref'd
+   * by default. Returns 0 or -WSAENOTSOCK; a no-op where the transport has no
+   * such notion (the in-memory network never keeps the process alive).
+   */
+  setRef(s: number, on: boolean): number {
+    const rec = this.#records.get(s);
+    if (!rec) return -WSA.WSAENOTSOCK;
+    rec.endpoint?.setRef?.(on);
+    rec.conn?.setRef?.(on);
+    return 0;
+  }
+
+  /**
+   * Hands an accepted connection's underlying Deno connection over (for
+   * example to Deno's HTTP engine) and frees the descriptor; the caller owns
+   * and closes the connection from then on. Returns undefined (and changes
+   * nothing) when `s` is not a connected socket or its transport cannot hand
+   * its connections over (the in-memory network).
+   */
+  detach(s: number): Deno.Conn | undefined {
+    const rec = this.#records.get(s);
+    if (!rec?.conn?.detach || rec.readsPending > 0 || rec.writesPending > 0) return undefined;
+    const conn = rec.conn.detach();
+    rec.conn = undefined;
+    this.closesocket(s);
+    return conn;
   }
 
   // ─── Names and options ────────────────────────────────────────────────────

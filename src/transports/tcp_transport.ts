@@ -136,6 +136,19 @@ class TcpStream implements StreamConn {
       this.#peeking = undefined;
     });
   }
+
+  setRef(on: boolean): void {
+    if (on) this.#conn.ref();
+    else this.#conn.unref();
+  }
+
+  detach(): Deno.Conn | undefined {
+    // Bytes read ahead (for FIONREAD) would be lost to the new owner.
+    if (this.#closed || this.#ahead !== undefined) return undefined;
+    this.#closed = true;
+    this.#onClose();
+    return this.#conn;
+  }
 }
 
 class TcpEndpoint implements Endpoint {
@@ -149,6 +162,8 @@ class TcpEndpoint implements Endpoint {
   /** Set while an accept is pending: closing then frees the port only a turn later. */
   #accepting: Promise<unknown> | undefined;
   #transport: TcpTransport;
+  /** Whether a pending accept keeps the process alive (applied to every listener this endpoint opens). */
+  #ref = true;
 
   /**
    * A reservation: `listener` when the port was taken at once, or `wait` (the
@@ -221,13 +236,21 @@ class TcpEndpoint implements Endpoint {
     this.#transport.untrack(this);
   }
 
+  setRef(on: boolean): void {
+    this.#ref = on;
+    if (on) this.#listener?.ref();
+    else this.#listener?.unref();
+  }
+
   #open(osBacklog: number): Deno.TcpListener {
-    return Deno.listen({
+    const listener = Deno.listen({
       hostname: this.#hostname,
       port: this.local.port,
       transport: "tcp",
       tcpBacklog: osBacklog,
     });
+    if (!this.#ref) listener.unref();
+    return listener;
   }
 
   /**

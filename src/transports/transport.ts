@@ -47,6 +47,16 @@ export interface StreamConn {
    * starts reading ahead when called. Optional: without it FIONREAD reads 0.
    */
   available?(): number;
+  /** Whether pending I/O keeps the process alive (Deno's `ref`/`unref`). Optional. */
+  setRef?(on: boolean): void;
+  /**
+   * Hands the underlying Deno connection over to the caller, who owns it from
+   * then on; this stream forgets it (without closing it). Undefined when it
+   * cannot (bytes already read ahead, a read in flight). Only transports on
+   * real OS sockets have it; the HTTP engine uses it to serve an accepted
+   * connection with Deno's own HTTP server.
+   */
+  detach?(): Deno.Conn | undefined;
 }
 
 /** A reserved local address that connections arrive at. */
@@ -71,6 +81,8 @@ export interface Endpoint {
   listen(osBacklog: number): Promise<void> | void;
   /** Releases the address; a pending accept rejects. Idempotent. */
   close(): void;
+  /** Whether a pending accept keeps the process alive (Deno's `ref`/`unref`), now and after `listen`. Optional. */
+  setRef?(on: boolean): void;
 }
 
 /** A network the provider can run on. */
