@@ -116,7 +116,7 @@ export class Connector {
       if (!local || local.port !== to.port || local.family !== to.family) continue;
       const target = {
         listening: this.#core.stat(s, StatField.State) === SocketState.Listening,
-        committing: rec.committing,
+        committing: rec.committing ?? rec.share?.committing,
       };
       if (canonicalAddress(local.address) === address) {
         if (target.listening) return target;

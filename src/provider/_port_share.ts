@@ -5,9 +5,10 @@
  * through Deno) refuses both: a Deno listener listens at once, and a listening
  * socket's port cannot be bound again without SO_REUSEPORT, which Deno keeps
  * behind --unstable-net. So the provider keeps one transport endpoint for the
- * port (the first bind's) and hands each connection to the socket Windows would
- * give it: the first listening socket bound to the exact address the connection
- * reached, else the first listening wildcard socket.
+ * port (the first bind's, moved to the wildcard address when a wildcard joins a
+ * specific one) and hands each connection to the socket Windows would give it:
+ * the first listening socket bound to the exact address the connection reached,
+ * else the first listening wildcard socket.
  *
  * @module
  */
@@ -64,11 +65,13 @@ export function shareOf(endpoint: Endpoint): PortShare | undefined {
 
 /** One transport endpoint and the sockets that share its port, in bind order. */
 export class PortShare {
-  /** The endpoint the first bind reserved; the member whose `rec.endpoint` it is owns it. */
-  readonly real: Endpoint;
+  /** The endpoint the first bind reserved (or the wildcard it moved to); the member whose `rec.endpoint` it is owns it. */
+  real: Endpoint;
   readonly members: ShareMember[] = [];
   /** The endpoint was committed to listening (when a member first listened). */
   listening = false;
+  /** While the endpoint's commit to listening is in progress: settles (never rejects) when done. */
+  committing: Promise<void> | undefined;
 
   constructor(real: Endpoint) {
     this.real = real;
@@ -90,6 +93,15 @@ export class PortShare {
       if (!wildcard && isWildcard(address)) wildcard = member;
     }
     return wildcard;
+  }
+
+  /** Replaces the endpoint (the share moved to the wildcard address); the owner holds the new one. */
+  moveTo(real: Endpoint): void {
+    const owner = this.owner();
+    SHARES.delete(this.real);
+    SHARES.set(real, this);
+    this.real = real;
+    if (owner) owner.rec.endpoint = real;
   }
 
   /** The member holding the endpoint (its `rec.endpoint`), if any is left. */

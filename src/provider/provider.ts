@@ -179,7 +179,8 @@ export class Provider {
       const host = addr.port === 0 ? 0 : this.#portHolder(s, rec, addr);
       if (typeof host === "number" && host < 0) return host;
       if (typeof host === "object") {
-        this.#joinShare(s, rec, host, addr);
+        const joined = this.#joinShare(s, rec, host, addr);
+        if (joined < 0) return joined;
       } else {
         let endpoint: Endpoint;
         try {
@@ -254,16 +255,16 @@ export class Provider {
     if (result < 0) return result;
     for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
     const share = rec.share;
-    if (!wasListening && (share ? !share.listening : rec.endpoint)) {
+    if (share && !share.listening) {
+      share.listening = true;
       const configured = osBacklog ?? this.#osBacklog;
-      const endpoint = share ? share.real : rec.endpoint!;
-      if (share) share.listening = true;
-      const committing = endpoint.listen(
+      this.#listenShare(share, configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured);
+    } else if (!wasListening && !share && rec.endpoint) {
+      const configured = osBacklog ?? this.#osBacklog;
+      const committing = rec.endpoint.listen(
         configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured,
       );
-      // A shared port has one pump, on its owner (the member holding the endpoint); it routes each arrival.
-      const owner = share?.owner() ?? { s, rec };
-      void this.#acceptor.pump(owner.s, owner.rec, endpoint);
+      void this.#acceptor.pump(s, rec, rec.endpoint);
       if (committing) {
         rec.committing = committing.then(
           () => {
@@ -727,8 +728,12 @@ export class Provider {
     return host ?? 0;
   }
 
-  /** Makes `rec` (bound to `addr`) a member of `host`'s port share, making the share when there is none. */
-  #joinShare(s: number, rec: SocketRecord, host: ShareMember, addr: SockAddr): void {
+  /**
+   * Makes `rec` (bound to `addr`) a member of `host`'s port share, making the
+   * share when there is none. A wildcard joining a specific address moves the
+   * share's endpoint to the wildcard first. Returns 0 or a negated code.
+   */
+  #joinShare(s: number, rec: SocketRecord, host: ShareMember, addr: SockAddr): number {
     let share = host.rec.share;
     if (!share) {
       share = new PortShare(host.rec.endpoint!);
@@ -736,9 +741,72 @@ export class Provider {
       share.members.push(host);
       host.rec.share = share;
     }
+    if (isWildcard(addr.address) && !isWildcard(share.real.local.address)) {
+      const moved = this.#moveToWildcard(share, addr);
+      if (moved < 0) {
+        if (share.members.length === 1) share.leave(host.s, host.rec);
+        return moved;
+      }
+    }
     share.members.push({ s, rec });
     rec.share = share;
     rec.local = { family: addr.family, address: addr.address, port: share.real.local.port };
+    return 0;
+  }
+
+  /**
+   * Moves a share held on a specific address to the wildcard `addr` on the same
+   * port (Linux refuses the wildcard while the specific address is held), so that
+   * connections to the port's other addresses reach the wildcard socket. The
+   * specific endpoint closes: connections still in its OS queue are reset. A
+   * listening share listens again and its pump moves along. Returns 0 or a
+   * negated code (the specific reservation is then taken back).
+   */
+  #moveToWildcard(share: PortShare, addr: SockAddr): number {
+    const old = share.real;
+    const owner = share.owner()!;
+    const backlog = this.#osBacklog === "backlog"
+      ? this.#core.stat(owner.s, StatField.Backlog) || 1
+      : this.#osBacklog;
+    old.close();
+    let real: Endpoint;
+    try {
+      real = this.transport.bind({ family: addr.family, address: addr.address, port: old.local.port });
+    } catch (error) {
+      try {
+        share.moveTo(this.transport.bind(old.local));
+        this.#listenShare(share, backlog);
+      } catch (lost) {
+        for (const m of share.members) failRecord(m.rec, lost);
+      }
+      return -wsaCodeOf(error, WSA.WSAEADDRINUSE);
+    }
+    share.moveTo(real);
+    this.#listenShare(share, backlog);
+    return 0;
+  }
+
+  /**
+   * A listening share's (new) endpoint listens with an OS queue of `backlog`
+   * and gets its pump, on the owner: one pump per shared port, routing each
+   * arrival. Its members' connects wait for the commit (`share.committing`).
+   */
+  #listenShare(share: PortShare, backlog: number): void {
+    if (!share.listening) return;
+    const owner = share.owner()!;
+    const committing = share.real.listen(backlog);
+    void this.#acceptor.pump(owner.s, owner.rec, share.real);
+    if (!committing) return;
+    const settled: Promise<void> = committing.then(
+      () => {
+        if (share.committing === settled) share.committing = undefined;
+      },
+      (error) => {
+        if (share.committing === settled) share.committing = undefined;
+        for (const m of share.members) failRecord(m.rec, error);
+      },
+    );
+    share.committing = settled;
   }
 
   #inLane(s: number, buffer: Uint8Array, what: string, lane: Lane, eof: 0 | null): Promise<number | null> {

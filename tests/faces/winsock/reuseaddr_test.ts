@@ -113,6 +113,37 @@ conformance(
   },
 );
 
+conformance(
+  "test_reuseaddr (either order): the wildcard socket also gets the port's other addresses, the specific one its own",
+  async () => {
+    for (const specificFirst of [true, false]) {
+      const port = freePort();
+      const specific = streamSocket();
+      const wildcard = streamSocket();
+      for (
+        const [s, address] of specificFirst
+          ? [[specific, LOOPBACK], [wildcard, ANY]] as const
+          : [[wildcard, ANY], [specific, LOOPBACK]] as const
+      ) {
+        succeeds(bind(s, at(address, port)));
+        succeeds(listen(s, 2));
+      }
+      await connectTo(at("127.0.0.2", port));
+      is((await accept(wildcard)) > 0, true, "127.0.0.2 reaches the wildcard socket");
+      await connectTo(at(LOOPBACK, port));
+      is((await accept(specific)) > 0, true, "127.0.0.1 reaches its own socket");
+      succeeds(closesocket(specific));
+      await connectTo(at(LOOPBACK, port));
+      is(
+        (await accept(wildcard)) > 0,
+        true,
+        "with the specific socket closed, the wildcard gets 127.0.0.1 too",
+      );
+      succeeds(closesocket(wildcard));
+    }
+  },
+);
+
 conformance("test_reuseaddr: two INADDR_ANY binds on one port are WSAEADDRINUSE", () => {
   const port = freePort();
   succeeds(bind(streamSocket(), at(ANY, port)));
