@@ -91,26 +91,50 @@ function sync(call: () => number, failure: number = SOCKET_ERROR): number {
   return result;
 }
 
-/** Runs an asynchronous provider call; under Winsock 1.1 it is the one blocking call. */
-async function blocking<T>(s: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs an asynchronous provider call; under Winsock 1.1 it is the one blocking
+ * call, which WSACancelBlockingCall aborts through `signal`. Only that call
+ * gets a signal: an AbortController and its listener are a real cost on every
+ * accept, recv and send otherwise.
+ */
+function blocking<T>(s: number, call: (signal?: AbortSignal) => Promise<T>): Promise<T> {
   const early = precheck();
   if (early) {
     state.lastError = early;
-    throw new WinsockError(early);
+    return Promise.reject(new WinsockError(early));
   }
+  if (state.profile === Profile.Winsock11 && provider().stateOf(s) !== undefined && !isNonBlocking(s)) {
+    return blockingCall(call);
+  }
+  let pending: Promise<T>;
+  try {
+    pending = call();
+  } catch (error) {
+    return Promise.reject(noteError(error));
+  }
+  return pending.then(undefined, (error) => {
+    throw noteError(error);
+  });
+}
+
+/** Winsock 1.1's blocking call: tracked while it runs (WSAEINPROGRESS for others), cancellable. */
+async function blockingCall<T>(call: (signal?: AbortSignal) => Promise<T>): Promise<T> {
   const cancel = new AbortController();
-  const tracked = state.profile === Profile.Winsock11 && provider().stateOf(s) !== undefined &&
-    !isNonBlocking(s);
   const entry = { cancel: () => cancel.abort() };
-  if (tracked) state.blocking = entry;
+  state.blocking = entry;
   try {
     return await call(cancel.signal);
   } catch (error) {
-    if (error instanceof WinsockError) state.lastError = error.code;
-    throw error;
+    throw noteError(error);
   } finally {
     if (state.blocking === entry) state.blocking = undefined;
   }
+}
+
+/** Leaves a WinsockError's code in the last-error slot; returns the error. */
+function noteError(error: unknown): unknown {
+  if (error instanceof WinsockError) state.lastError = error.code;
+  return error;
 }
 
 function isNonBlocking(s: number): boolean {

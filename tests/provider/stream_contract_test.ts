@@ -138,3 +138,17 @@ Deno.test("acceptWith: a handler that throws gets its descriptor closed and the 
   is(((await closed) as WinsockError).code, WSA.WSAEINTR);
   provider.closeAll();
 });
+
+Deno.test("queuedMs: 0 for a connection a waiting accept took on arrival, the time queued otherwise", async () => {
+  const provider = new Provider({ transport: new MemoryTransport() });
+  const l = listening(provider);
+  const name = provider.describe(l)!.local!;
+  const waiting = provider.accept(l);
+  await provider.connect(provider.socket(2, 1, 0, "test"), name);
+  is(provider.describe(await waiting)!.queuedMs, 0);
+  await provider.connect(provider.socket(2, 1, 0, "test"), name);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const queued = provider.describe(await provider.accept(l))!.queuedMs!;
+  is(queued >= 25, true, `queued ${queued} ms`);
+  provider.closeAll();
+});
