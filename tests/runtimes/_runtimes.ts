@@ -25,19 +25,21 @@ export interface Runtime {
 /** Finds `name` (node, bun or workerd) and asks its version. */
 export async function findRuntime(name: "node" | "bun" | "workerd"): Promise<Runtime> {
   const candidates = TOOLS[name] ? [new URL(TOOLS[name], ROOT).pathname, name] : [name];
+  const failures: string[] = [];
   for (const path of candidates) {
     try {
-      const { code, stdout } = await new Deno.Command(path, {
+      const { code, stdout, stderr } = await new Deno.Command(path, {
         args: ["--version"],
         stdout: "piped",
-        stderr: "null",
-      })
-        .output();
+        stderr: "piped",
+      }).output();
       if (code === 0) return { path, version: decoder.decode(stdout).trim() };
-    } catch {
-      // not there: try the next place
+      failures.push(`${path} --version exited ${code}: ${decoder.decode(stderr).trim()}`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) failures.push(`${path}: ${error}`);
     }
   }
+  if (failures.length) return { reason: `${name} does not run here (${failures.join("; ")})` };
   const where = TOOLS[name] ? `${TOOLS[name]} (.ci/run installs it from npm) nor on PATH` : "on PATH";
   return { reason: `${name} is not installed: not found at ${where}` };
 }

@@ -111,7 +111,9 @@ Deno.test({
     } finally {
       if (server) {
         server.child.kill("SIGTERM");
+        const stubborn = setTimeout(() => server!.child.kill("SIGKILL"), 5_000);
         await server.child.status;
+        clearTimeout(stubborn);
         await server.stderr;
       }
       await Deno.remove(dir, { recursive: true });
