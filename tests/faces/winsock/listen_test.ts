@@ -17,6 +17,7 @@ import {
   SOMAXCONN,
   WSA,
 } from "../../../mod.ts";
+import { sharedProvider } from "../../../src/provider/runtime.ts";
 import { conformance } from "../../_conformance.ts";
 import { client, fails, loopback, nameOf, streamSocket, succeeds } from "../../_net.ts";
 
@@ -82,3 +83,10 @@ conformance(
     }
   },
 );
+
+conformance("a backlog that C passes as an int: 0xffffffff is -1, SOMAXCONN_HINT(1), which gives 200", () => {
+  const s = streamSocket();
+  succeeds(bind(s, loopback()));
+  succeeds(listen(s, 0xffffffff));
+  is(sharedProvider().stats(s)?.backlog, 200);
+});
