@@ -47,40 +47,48 @@ export function runInLane(
   if (lane === "reads" ? rec.shutRead : rec.shutWrite) {
     return Promise.reject(new WinsockError(WSA.WSAESHUTDOWN));
   }
-  const pending = lane === "reads" ? "readsPending" : "writesPending";
+  const reads = lane === "reads";
   // A stream read (eof null) ends quietly when this side closes, as a Deno.Conn's stream does;
   // recv (eof 0) and writes reject with WSAEINTR, as Winsock's do.
-  const closedEnds = lane === "reads" && eof === null;
-  const start = (): Promise<number | null> =>
-    rec.closed
-      ? closedEnds
-        ? Promise.resolve(null)
-        : Promise.reject(new WinsockError(WSA.WSAEINTR, "the socket was closed"))
-      : lane === "writes"
-      ? conn.write(buffer)
-      : buffer.length === 0
-      ? Promise.resolve(0)
-      : conn.read(buffer);
+  const closedEnds = reads && eof === null;
+  // The lane's fields are named, not computed (rec[lane]): this runs for every read and write.
+  const settle = () => reads ? rec.readsPending-- : rec.writesPending--;
   const done = (n: number | null): number | null | Promise<number | null> => {
     // A short write (a transport may write less than asked) goes on with the rest.
-    if (lane === "writes" && (n as number) < buffer.length) {
+    if (!reads && (n as number) < buffer.length) {
       return writeRest(conn, buffer, n as number).then(done, fail);
     }
-    rec[pending]--;
+    settle();
     return n ?? eof;
   };
   const fail = (error: unknown): null => {
-    rec[pending]--;
+    settle();
     if (rec.closed && closedEnds) return null;
     throw rec.closed
       ? new WinsockError(WSA.WSAEINTR, "the socket was closed", { cause: error })
       : toWinsockError(error, WSA.WSAECONNRESET);
   };
+  const start = (): Promise<number | null> =>
+    rec.closed
+      ? closedEnds
+        ? Promise.resolve(null)
+        : Promise.reject(new WinsockError(WSA.WSAEINTR, "the socket was closed"))
+      : !reads
+      ? conn.write(buffer)
+      : buffer.length === 0
+      ? Promise.resolve(0)
+      : conn.read(buffer);
   // Idle lane (the common case): start at once; else after the one before, whatever its outcome.
-  const previous = rec[pending] === 0 ? undefined : rec[lane];
-  const run = (previous ? previous.then(start, start) : start()).then(done, fail);
-  rec[pending]++;
-  rec[lane] = run;
+  let run: Promise<number | null>;
+  if (reads) {
+    run = (rec.readsPending === 0 ? start() : rec.reads!.then(start, start)).then(done, fail);
+    rec.readsPending++;
+    rec.reads = run;
+  } else {
+    run = (rec.writesPending === 0 ? start() : rec.writes!.then(start, start)).then(done, fail);
+    rec.writesPending++;
+    rec.writes = run;
+  }
   return run;
 }
 
