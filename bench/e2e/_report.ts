@@ -57,8 +57,8 @@ function throughputSection(report: E2eReport): string[] {
     `Load: ${
       generatorLine(report)
     }, from a separate process; ${t.options.rounds} rounds of ${t.options.seconds} s ` +
-    "alternating the servers (each round starting one server later: acceptq, Deno.listen, Node; Deno.listen, " +
-    "Node, acceptq; ...) after a 1 s warm-up each. Every " +
+    "alternating the servers (every other round in reverse order: acceptq, Deno.listen, Node; Node, " +
+    "Deno.listen, acceptq; ...) after a 1 s warm-up each. Every " +
     "connection: connect, `GET /` with `Connection: close`, a 63-byte response, close. Backlog 512 for all " +
     "three (acceptq: `listen({ hostname, port, backlog: 512 })`, OS queue 4096 by default).",
     "",

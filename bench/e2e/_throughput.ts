@@ -5,9 +5,9 @@
  *
  * The three servers run side by side, idle except for the one under load. Each
  * gets a warm-up run first (discarded); then the rounds alternate them, one
- * load run each, each round starting one server later (acceptq, Deno.listen,
- * Node; Deno.listen, Node, acceptq; ...) so that no server always runs first or
- * right after the same one. Per run: served connections per second, latency,
+ * load run each, every other round in reverse order (acceptq, Deno.listen,
+ * Node; Node, Deno.listen, acceptq; ...): acceptq and Deno.listen, the pair the
+ * target compares, always run back to back, and neither always runs first. Per run: served connections per second, latency,
  * and the server process's CPU time (user + system, all threads, from /proc)
  * per connection: the steadier figure on a shared machine, since it does not
  * depend on how much CPU the load generator got. Per round: acceptq's rate
@@ -129,7 +129,7 @@ export async function runThroughput(
     const runs: ThroughputRun[] = [];
     for (let r = 1; r <= options.rounds; r++) {
       const line: string[] = [];
-      for (const server of rotated(servers, r - 1)) {
+      for (const server of r % 2 === 1 ? servers : [...servers].reverse()) {
         const run = await loadOnce(server, r, options.seconds, options);
         runs.push(run);
         line.push(`${server.kind} ${run.servedPerSecond}/s (${run.serverCpuUsPerConnection} µs CPU)`);
@@ -154,12 +154,6 @@ export async function runThroughput(
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
   }
-}
-
-/** `xs` starting at index `by` (mod its length), wrapping around. */
-function rotated<T>(xs: readonly T[], by: number): T[] {
-  const k = by % xs.length;
-  return [...xs.slice(k), ...xs.slice(0, k)];
 }
 
 function summarise(server: ServerHandle, runs: readonly ThroughputRun[]): ServerSummary {

@@ -26,8 +26,8 @@
  * bench/e2e/_chart.ts; `--chart-only` redraws it from accept_e2e.json without measuring).
  * Loopback only; every load is bounded in time; every process started is reaped.
  *
- * Run: `deno run -A bench/e2e/accept_e2e.ts [--rounds 7] [--seconds 3] [--chart-only]`
- * (`deno task bench:e2e`; needs wrk: apt-get install wrk). About 90 s with the defaults.
+ * Run: `deno run -A bench/e2e/accept_e2e.ts [--rounds 9] [--seconds 3] [--chart-only]`
+ * (`deno task bench:e2e`; needs wrk: apt-get install wrk). About 2 minutes with the defaults.
  *
  * @module
  */
@@ -42,7 +42,7 @@ import { machineFacts } from "./_facts.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RESULTS = new URL("../results/", import.meta.url);
-const USAGE = "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 7] [--seconds 3] [--concurrency 32] " +
+const USAGE = "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 9] [--seconds 3] [--concurrency 32] " +
   "[--overload-seconds 3] [--chart-only]";
 
 /** The benchmark's settings, from the command line. */
@@ -58,7 +58,7 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
   const { values } = parseArgs({
     args,
     options: {
-      rounds: { type: "string", default: "7" },
+      rounds: { type: "string", default: "9" },
       seconds: { type: "string", default: "3" },
       concurrency: { type: "string", default: "32" },
       "overload-seconds": { type: "string", default: "3" },
