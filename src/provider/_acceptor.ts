@@ -65,7 +65,8 @@ export class Acceptor {
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         continue;
       }
-      const share = shareOf(endpoint);
+      // A socket that has left its share (closed) keeps pumping until this accept is answered.
+      const share = rec.share ?? (rec.closed || rec.endpoint !== endpoint ? shareOf(endpoint) : undefined);
       if (share) {
         // A shared port: the connection goes to the socket Windows would give it. When this
         // socket has left, the pump goes on as the new owner's, now that no accept is pending.

@@ -43,11 +43,13 @@ conformance(
 
 /** accept on a non-blocking listener, retried while it says WSAEWOULDBLOCK (nonblocking.c polls with select). */
 async function acceptWhenReady(s: number): Promise<number> {
-  for (let i = 0;; i++) {
+  const deadline = performance.now() + 5000;
+  while (true) {
     try {
       return await accept(s);
     } catch (error) {
-      if (!(error instanceof WinsockError) || error.code !== WSA.WSAEWOULDBLOCK || i > 200) throw error;
+      const waiting = error instanceof WinsockError && error.code === WSA.WSAEWOULDBLOCK;
+      if (!waiting || performance.now() > deadline) throw error;
       await sleep(5);
     }
   }
