@@ -52,22 +52,30 @@ function coreCounters(core: CoreOps, s: number): Counters {
   };
 }
 
-/** The WebAssembly core through its batch calls: three crossings per burst. */
-export function wasmBatchTraffic(): Traffic {
+/**
+ * The WebAssembly core through its batch calls: three crossings per burst.
+ *
+ * `idle`: the floor of that burst, the same JavaScript and crossings with calls that
+ * find nothing to do (admitMany of 0 handles, takeMany of an empty queue, closeMany
+ * of 0), so its time is the boundary's and JavaScript's share of a burst. Not a
+ * contender: its checksum is not a burst's.
+ */
+export function wasmBatchTraffic(idle = false): Traffic {
   const core = instantiateCore();
   const s = openListener(core);
   const io = core.io; // a getter: read once, after init
+  const arrivals = idle ? 0 : ARRIVALS;
   let next = 0;
   return {
     burst(): number {
       const base = next;
       next = (next + ARRIVALS) & HANDLE_MASK;
       for (let i = 0; i < ARRIVALS; i++) io[i] = base + i;
-      const admitted = core.admitMany(s, ARRIVALS);
+      const admitted = core.admitMany(s, arrivals);
       const k = core.takeMany(s, ARRIVALS);
       if (admitted < 0 || k < 0) throw new Error(`admitMany ${admitted}, takeMany ${k}`);
       let sum = ARRIVALS - admitted;
-      for (let j = 0; j < k; j++) {
+      for (let j = 0, n = idle ? BACKLOG : k; j < n; j++) {
         sum = mix(sum, io[2 * j + 1]);
         io[j] = io[2 * j];
       }

@@ -3,12 +3,14 @@
  * arrivals at a listener with backlog 12: 12 admitted and 4 refused, then 12 taken
  * and their 12 descriptors closed; see bench/core/_burst.ts); each iteration runs
  * `BURSTS_PER_ITERATION` (100) of them, so time/iter in µs × 10 is ns per burst.
- * Three groups:
+ * Four groups:
  *
  * - `admit+take`: the WebAssembly core through its batch calls (three crossings per
  *   burst) against the TypeScript model (the baseline), npm:denque and an Array;
  * - `admit+take, one call per operation`: the core and the model with one call per
  *   admit, take, takenHandle and close (53 crossings per burst for the core);
+ * - `floor`: the batched core against the same burst whose three calls find nothing to
+ *   do (the crossings and the JavaScript around them, the boundary's share);
  * - `call overhead`: 16 calls of the trivial `takenHandle()` per unit, the crossing alone.
  *
  * Every contender's results are checked against the burst's definition before any
@@ -24,6 +26,7 @@ import { instantiateCore } from "../../src/core/_core.ts";
 import { CoreModel } from "../../src/core/_model.ts";
 import { BURSTS_PER_ITERATION } from "./_burst.ts";
 import { ADMIT_TAKE, assertAgreement, ONE_CALL_PER_OPERATION } from "./_traffic.ts";
+import { wasmBatchTraffic } from "./_traffic_core.ts";
 
 assertAgreement(ADMIT_TAKE);
 assertAgreement(ONE_CALL_PER_OPERATION);
@@ -52,6 +55,16 @@ Deno.bench("denque", { group: batch }, () => {
 });
 Deno.bench("array", { group: batch }, () => {
   for (let i = 0; i < N; i++) sink ^= array.burst();
+});
+
+const floor = "floor: the boundary's share of a batched burst";
+const idleBatch = wasmBatchTraffic(true);
+
+Deno.bench("wasm core", { group: floor, baseline: true }, () => {
+  for (let i = 0; i < N; i++) sink ^= wasmBatch.burst();
+});
+Deno.bench("calls with nothing to do", { group: floor }, () => {
+  for (let i = 0; i < N; i++) sink ^= idleBatch.burst();
 });
 
 const single = "admit+take, one call per operation";

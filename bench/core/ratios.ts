@@ -1,7 +1,7 @@
 /**
  * Runs bench/core/core_bench.ts several times (`deno bench --json`, each run in its own
  * process) and reports, per group, each bench's median time per iteration and its
- * ratio to `ts model`: per run the ratio of the two averages, then the median over
+ * ratio to `ts model` and to `denque`: per run the ratio of the averages, then the median over
  * the runs, with the range beside it. Times are per unit (one burst of
  * bench/core/_burst.ts; for `call overhead`, 16 calls): time/iter / BURSTS_PER_ITERATION.
  *
@@ -18,6 +18,8 @@
 import { BURSTS_PER_ITERATION } from "./_burst.ts";
 
 const BASELINE = "ts model";
+/** The second baseline, in the groups that have it: the plain TypeScript queue. */
+const PLAIN = "denque";
 const BENCH_FILE = new URL("./core_bench.ts", import.meta.url);
 const RESULTS = new URL("../results/", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
@@ -39,6 +41,10 @@ export interface BenchSummary {
   medianRatio: number;
   /** Smallest and largest per-run ratio. */
   ratioRange: [number, number];
+  /** Median over the runs of avg / avg(denque) in the same run, in a group with denque. */
+  medianRatioToPlain?: number;
+  /** Smallest and largest of those. */
+  ratioToPlainRange?: [number, number];
   /** Every run's average time per unit (burst), in ns. */
   nsPerUnit: number[];
 }
@@ -83,13 +89,24 @@ export function summarise(runs: readonly Map<string, number>[]): BenchSummary[] 
   return [...runs[0].keys()].map((key) => {
     const [group, name] = key.split("\0");
     const nsPerUnit = runs.map((run) => run.get(key)!);
-    const ratios = runs.map((run) => run.get(key)! / run.get(`${group}\0${BASELINE}`)!);
+    // The model is the baseline; a group without it is measured against its first bench.
+    const base = runs[0].has(`${group}\0${BASELINE}`)
+      ? `${group}\0${BASELINE}`
+      : [...runs[0].keys()].find((k) => k.startsWith(`${group}\0`))!;
+    const ratios = runs.map((run) => run.get(key)! / run.get(base)!);
+    const plain = runs[0].has(`${group}\0${PLAIN}`)
+      ? runs.map((run) => run.get(key)! / run.get(`${group}\0${PLAIN}`)!)
+      : undefined;
     return {
       group,
       name,
       medianNsPerUnit: median(nsPerUnit),
       medianRatio: median(ratios),
       ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      ...(plain && {
+        medianRatioToPlain: median(plain),
+        ratioToPlainRange: [Math.min(...plain), Math.max(...plain)] as [number, number],
+      }),
       nsPerUnit,
     };
   });
@@ -97,20 +114,21 @@ export function summarise(runs: readonly Map<string, number>[]): BenchSummary[] 
 
 /** The summaries as a markdown table. */
 export function markdownTable(summaries: readonly BenchSummary[], runs: number): string {
+  const range = (r?: [number, number]) => (r ? `${r[0].toFixed(2)} – ${r[1].toFixed(2)}` : "");
   const lines = [
     `Median of ${runs} runs of \`deno bench bench/core/core_bench.ts\`, ${Deno.version.deno} (V8 ${Deno.version.v8}).`,
-    `Ratio: time / time of \`${BASELINE}\` in the same run and group (< 1 is faster than the model).`,
+    `Ratio: time / time of \`${BASELINE}\` (or of \`${PLAIN}\`) in the same run and group (< 1 is faster);`,
+    "in a group without the model, of the group's first bench.",
     "A burst: 16 arrivals (12 admitted, 4 refused), 12 taken, 12 closed; `call overhead` counts 16 calls.",
     "",
-    "| group | bench | time per burst (median) | ratio to ts model (median) | ratio range |",
-    "| --- | --- | ---: | ---: | ---: |",
+    `| group | bench | ratio to ${BASELINE} (median) | range | ratio to ${PLAIN} (median) | range |`,
+    "| --- | --- | ---: | ---: | ---: | ---: |",
   ];
   for (const s of summaries) {
-    const range = `${s.ratioRange[0].toFixed(2)} – ${s.ratioRange[1].toFixed(2)}`;
+    const plain = s.medianRatioToPlain === undefined ? "" : s.medianRatioToPlain.toFixed(2);
     lines.push(
-      `| ${s.group} | ${s.name} | ${s.medianNsPerUnit.toFixed(1)} ns | ${
-        s.medianRatio.toFixed(2)
-      } | ${range} |`,
+      `| ${s.group} | ${s.name} | ${s.medianRatio.toFixed(2)} | ${range(s.ratioRange)} | ${plain} | ` +
+        `${range(s.ratioToPlainRange)} |`,
     );
   }
   return lines.join("\n") + "\n";

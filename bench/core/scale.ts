@@ -10,10 +10,11 @@
  * `take` the oldest handle (a new descriptor), `admit` a new one and `close`
  * the oldest open descriptor. Each is one call (one JS-to-WebAssembly crossing).
  *
- * Reported per N: the module's memory, its bytes per descriptor slot and per
- * queue slot, and ns per operation (the median of ROUNDS rounds of CYCLES
- * cycles, divided by 3 operations; the rounds visit the sizes in turn). The figure should not grow with N: every
- * operation touches a fixed number of entries, whatever the table's size.
+ * Reported per N: the module's memory, and the time per operation relative to
+ * N = 1,000 in the same round (the rounds visit the sizes in turn; median over
+ * ROUNDS rounds of CYCLES cycles, with the range). It should stay near 1: every
+ * operation touches a fixed number of entries, whatever the table's size. The
+ * results file also keeps this run's ns per operation.
  *
  * Run: `deno task bench:scale` (writes bench/results/core_scale.md).
  *
@@ -35,7 +36,9 @@ interface Row {
   memoryBytes: number;
   queueSlots: number;
   nsPerOp: number;
-  nsPerOpRange: [number, number];
+  /** Median over the rounds of this size's time / N = 1,000's time in the same round. */
+  ratio: number;
+  ratioRange: [number, number];
 }
 
 function median(xs: number[]): number {
@@ -114,13 +117,15 @@ function measureAll(setups: readonly Setup[]): Row[] {
   }
   return setups.map((s, k) => {
     s.check();
+    const ratios = perOp[k].map((t, r) => t / perOp[0][r]);
     return {
       queued: s.n,
       listeners: s.listeners,
       memoryBytes: s.memoryBytes,
       queueSlots: s.queueSlots,
       nsPerOp: median(perOp[k]),
-      nsPerOpRange: [Math.min(...perOp[k]), Math.max(...perOp[k])],
+      ratio: median(ratios),
+      ratioRange: [Math.min(...ratios), Math.max(...ratios)],
     };
   });
 }
@@ -138,14 +143,14 @@ export function markdownTable(rows: readonly Row[]): string {
     } ` +
     "cycles, range beside it.",
     "",
-    "| queued (N) | listeners | queue slots | core memory | ns per operation (median) | range |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| queued (N) | listeners | queue slots | core memory | time per operation ÷ N = 1,000's | range | ns (this run) |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     lines.push(
       `| ${r.queued.toLocaleString("en")} | ${r.listeners} | ${r.queueSlots.toLocaleString("en")} | ` +
-        `${mib(r.memoryBytes)} MiB | ${r.nsPerOp.toFixed(1)} | ` +
-        `${r.nsPerOpRange[0].toFixed(1)} – ${r.nsPerOpRange[1].toFixed(1)} |`,
+        `${mib(r.memoryBytes)} MiB | ${r.ratio.toFixed(2)} | ` +
+        `${r.ratioRange[0].toFixed(2)} – ${r.ratioRange[1].toFixed(2)} | ${r.nsPerOp.toFixed(1)} |`,
     );
   }
   return lines.join("\n") + "\n";

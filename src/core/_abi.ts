@@ -94,8 +94,10 @@ export function nextEpoch(): number {
 }
 
 /**
- * The operations of the accept-queue core. Arguments are converted with
- * ToInt32 by both implementations, so any number gives a defined result.
+ * The operations of the accept-queue core. Descriptors and listen's backlog are
+ * converted with ToNumber (a descriptor that is not an exact integer below 2^53
+ * is WSAENOTSOCK), every other argument with ToInt32, by both implementations,
+ * so any number gives a defined result.
  */
 export interface CoreOps {
   /**
