@@ -9,7 +9,7 @@
  * @module
  */
 
-import { runBounded } from "./_proc.ts";
+import { runBounded } from "../../tests/fixtures/_process.ts";
 
 /** Latency percentiles, in ms. */
 export interface Percentiles {
@@ -81,6 +81,6 @@ export async function runNodeLoad(
   retryMs = 0,
 ): Promise<NodeLoadReport> {
   const args = nodeLoadArgs(port, concurrency, seconds, timeoutMs, retryMs);
-  const out = await runBounded("node", args, root, seconds * 1000 + timeoutMs + 10_000);
+  const out = await runBounded("node", args, { cwd: root, limitMs: seconds * 1000 + timeoutMs + 10_000 });
   return JSON.parse(out.trim().split("\n").at(-1)!) as NodeLoadReport;
 }

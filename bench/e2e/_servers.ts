@@ -4,11 +4,12 @@
  * (bench/e2e/_server.ts, `deno run --allow-net=127.0.0.1`) and Node `net`
  * (bench/e2e/_server_node.mjs). Started from the repository root; stopped by
  * closing their stdin (they print their final counters) or, failing that, killed.
+ * Their CPU time is read from /proc (needs --allow-read=/proc, or -A).
  *
  * @module
  */
 
-import { cpuSeconds, ServerChild } from "./_proc.ts";
+import { Child } from "../../tests/fixtures/_process.ts";
 import type { ServerCounters } from "./_server.ts";
 
 /** Which server. */
@@ -75,9 +76,18 @@ export async function startServer(
   root: string,
 ): Promise<ServerHandle> {
   const [exe, args] = serverCommand(kind, options);
-  const child = new ServerChild(exe, args, root);
+  const child = new Child(exe, args, root);
+  const json = async <T>(ms = 10_000) => JSON.parse(await child.line(ms)) as T;
+  let stopped: Promise<ServerCounters | undefined> | undefined;
+  // Closing its stdin makes the server print its final counters and exit.
+  const stop = async () => {
+    await child.endInput();
+    const last = await json<ServerCounters>(5000).catch(() => undefined);
+    await child.close(5000);
+    return last;
+  };
   try {
-    const ready = await child.json<{ port: number; pid: number }>(20_000);
+    const ready = await json<{ port: number; pid: number }>(20_000);
     return {
       kind,
       port: ready.port,
@@ -85,14 +95,22 @@ export async function startServer(
       command: [exe === "node" ? "node" : "deno", ...args].join(" "),
       async counters() {
         await child.send("stats");
-        return await child.json<ServerCounters>();
+        return await json<ServerCounters>();
       },
       cpu: () => cpuSeconds(ready.pid),
-      stop: () => child.stop<ServerCounters>(),
+      stop: () => stopped ??= stop(),
     };
   } catch (error) {
-    child.kill();
-    await child.stop().catch(() => {});
+    await child.close(0);
     throw error;
   }
+}
+
+/** CPU time (user + system, all threads) the process `pid` has used so far, in seconds (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after the command name (which is in parentheses and may contain spaces): utime is 14th, stime 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }

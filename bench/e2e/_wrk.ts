@@ -10,7 +10,7 @@
  */
 
 import type { Percentiles } from "./_load.ts";
-import { runBounded } from "./_proc.ts";
+import { runBounded } from "../../tests/fixtures/_process.ts";
 
 /** What one wrk run reports. */
 export interface WrkResult {
@@ -85,7 +85,10 @@ export async function runWrk(
   try {
     await Deno.writeTextFile(script, WRK_DONE);
     const quoted = wrkArgs(port, concurrency, seconds, script).map((a) => `'${a}'`).join(" ");
-    const out = await runBounded("bash", ["-c", `wrk ${quoted} && times`], cwd, (seconds + 10) * 1000);
+    const out = await runBounded("bash", ["-c", `wrk ${quoted} && times`], {
+      cwd,
+      limitMs: (seconds + 10) * 1000,
+    });
     const json = out.split("\n").find((l) => l.startsWith("E2E-JSON "));
     if (!json) throw new Error(`wrk printed no summary:\n${out}`);
     const w = JSON.parse(json.slice("E2E-JSON ".length));

@@ -36,6 +36,7 @@ import {
   WSAStartup,
 } from "../../mod.ts";
 import { sharedProvider } from "../../src/provider/runtime.ts";
+import { runBounded } from "../../tests/fixtures/_process.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -147,49 +148,27 @@ else:
 print(json.dumps(results))
 `;
 
-/** Runs a driver process with a bound; returns its trials, or an error note. */
-async function runDriver(
-  command: string,
-  driverArgs: string[],
-  env: Record<string, string>,
-  boundMs: number,
-): Promise<Trial[]> {
-  const child = new Deno.Command(command, { args: driverArgs, env, stdout: "piped", stderr: "piped" })
-    .spawn();
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* exited */ }
-  }, boundMs);
-  const out = await child.output();
-  clearTimeout(timer);
-  const text = new TextDecoder().decode(out.stdout).trim();
-  if (!out.success || !text) {
-    throw new Error(`${command} failed (${out.code}): ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return JSON.parse(text);
+/** A client kind's driver script (NODE_DRIVER or PYTHON_DRIVER) run as `command flag script`, bounded. */
+function driverClient(command: string, flag: string, script: string) {
+  return async (port: number, n: number, concurrent: boolean): Promise<Trial[]> => {
+    const env = {
+      HOST,
+      PORT: String(port),
+      N: String(n),
+      LIMIT_MS: String(WAIT_MS),
+      CONCURRENT: concurrent ? "1" : "",
+    };
+    const limitMs = (concurrent ? 1 : n) * (WAIT_MS + 2000) + 5000;
+    return JSON.parse((await runBounded(command, [flag, script], { env, limitMs })).trim());
+  };
 }
 
-function nodeClient(port: number, n: number, concurrent: boolean): Promise<Trial[]> {
-  const env = {
-    HOST,
-    PORT: String(port),
-    N: String(n),
-    LIMIT_MS: String(WAIT_MS),
-    CONCURRENT: concurrent ? "1" : "",
-  };
-  return runDriver("node", ["-e", NODE_DRIVER], env, (concurrent ? 1 : n) * (WAIT_MS + 2000) + 5000);
-}
-
-function pythonClient(port: number, n: number, concurrent: boolean): Promise<Trial[]> {
-  const env = {
-    HOST,
-    PORT: String(port),
-    N: String(n),
-    LIMIT_MS: String(WAIT_MS),
-    CONCURRENT: concurrent ? "1" : "",
-  };
-  return runDriver("python3", ["-c", PYTHON_DRIVER], env, (concurrent ? 1 : n) * (WAIT_MS + 2000) + 5000);
+/** `n` trials, all at once or one after another. */
+async function repeat(n: number, concurrent: boolean, trial: () => Promise<Trial>): Promise<Trial[]> {
+  if (concurrent) return await Promise.all(Array.from({ length: n }, trial));
+  const done: Trial[] = [];
+  for (let i = 0; i < n; i++) done.push(await trial());
+  return done;
 }
 
 /**
@@ -242,12 +221,8 @@ async function ncTrial(port: number, stdinOpen: boolean): Promise<Trial> {
 }
 
 function ncClient(stdinOpen: boolean) {
-  return async (port: number, n: number, concurrent: boolean): Promise<Trial[]> => {
-    if (concurrent) return await Promise.all(Array.from({ length: n }, () => ncTrial(port, stdinOpen)));
-    const trials: Trial[] = [];
-    for (let i = 0; i < n; i++) trials.push(await ncTrial(port, stdinOpen));
-    return trials;
-  };
+  return (port: number, n: number, concurrent: boolean): Promise<Trial[]> =>
+    repeat(n, concurrent, () => ncTrial(port, stdinOpen));
 }
 
 /** A raw Deno.connect in this process, then one read. */
@@ -289,31 +264,24 @@ async function denoTrial(port: number): Promise<Trial> {
   return { seen, connectMs: tc - t0, refusalMs: waiting ? null : tr - tc, totalMs: tr - t0, waiting };
 }
 
-async function denoClient(port: number, n: number, concurrent: boolean): Promise<Trial[]> {
-  if (concurrent) return await Promise.all(Array.from({ length: n }, () => denoTrial(port)));
-  const trials: Trial[] = [];
-  for (let i = 0; i < n; i++) trials.push(await denoTrial(port));
-  return trials;
+function denoClient(port: number, n: number, concurrent: boolean): Promise<Trial[]> {
+  return repeat(n, concurrent, () => denoTrial(port));
 }
 
 /** An acceptq Winsock connect() in this process (the in-process path of SPEC L5). */
-async function winsockClient(name: SockAddr, n: number): Promise<Trial[]> {
-  const trials: Trial[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    const t0 = performance.now();
-    let seen: string;
-    try {
-      await connect(s, name);
-      seen = "connect() resolved 0";
-    } catch (error) {
-      seen = `connect() rejected ${error instanceof WinsockError ? error.wsaName : error}`;
-    }
-    const t = performance.now() - t0;
-    closesocket(s);
-    trials.push({ seen, connectMs: null, refusalMs: null, totalMs: t, waiting: false });
+async function winsockTrial(name: SockAddr): Promise<Trial> {
+  const s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  const t0 = performance.now();
+  let seen: string;
+  try {
+    await connect(s, name);
+    seen = "connect() resolved 0";
+  } catch (error) {
+    seen = `connect() rejected ${error instanceof WinsockError ? error.wsaName : error}`;
   }
-  return trials;
+  const t = performance.now() - t0;
+  closesocket(s);
+  return { seen, connectMs: null, refusalMs: null, totalMs: t, waiting: false };
 }
 
 // ─── Reporting ──────────────────────────────────────────────────────────────
@@ -395,11 +363,15 @@ type Kind = {
   run: (port: number, n: number, concurrent: boolean) => Promise<Trial[]>;
 };
 const kinds: Kind[] = [
-  { client: "Node `net.connect` (separate process)", available: nodeVersion, run: nodeClient },
+  {
+    client: "Node `net.connect` (separate process)",
+    available: nodeVersion,
+    run: driverClient("node", "-e", NODE_DRIVER),
+  },
   {
     client: "Python `socket.create_connection` + `recv` (separate process)",
     available: pythonVersion,
-    run: pythonClient,
+    run: driverClient("python3", "-c", PYTHON_DRIVER),
   },
   {
     client: "`nc -v` with stdin at EOF (`< /dev/null`; one process per trial)",
@@ -440,7 +412,7 @@ for (const kind of kinds) {
   refusedRows.push({ client: kind.client, trials });
   console.error(`acceptq / ${kind.client}: ${observations(trials)}`);
 }
-const winsockTrials = await winsockClient(name, TRIALS);
+const winsockTrials = await repeat(TRIALS, false, () => winsockTrial(name));
 expectedRefused += winsockTrials.length;
 refusedRows.push({ client: "acceptq Winsock `connect()` (this process)", trials: winsockTrials });
 const stats = sharedProvider().stats(listener)!;
