@@ -8,7 +8,7 @@
  *
  * The two factories are written out separately, on purpose: one function generic
  * over the queue makes its call sites polymorphic and slows both down (measured
- * beside these, fastest iteration of two runs: 25–45 % slower).
+ * beside these, fastest iteration of two runs: 20–40 % slower).
  *
  * Nothing here is run on its own; see bench/core/core_bench.ts.
  *
