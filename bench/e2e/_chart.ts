@@ -19,9 +19,8 @@ import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { compile } from "vega-lite";
 import type { E2eReport } from "./_report.ts";
-import { TARGET_RATIO } from "./_report.ts";
+import { TARGET_CPU_RATIO, TARGET_RATIO } from "./_report.ts";
 import type { ServerKind } from "./_servers.ts";
-import type { ServerSummary } from "./_throughput.ts";
 
 const COLORS: Record<ServerKind, string> = { acceptq: "#1f6fb2", deno: "#5f6b73", node: "#4f8f2f" };
 const FLOOR = "#8d99a1";
@@ -50,96 +49,83 @@ const xAxis = (field: string, domain: string[]) => ({
   scale: { domain },
   axis: { labelAngle: 0, title: null, ticks: false, labelExpr: "split(datum.label, '\\n')" },
 });
+const Y_RATE = { field: "rate", type: "quantitative", title: "accepted connections / s" };
+const Y_CPU = { field: "cpu", type: "quantitative", title: "µs of CPU (user + system)" };
 
-/** A bar per server (the report's order and colours) of `value`, labelled, plus `layers`. */
-function serverPanel(
-  report: E2eReport,
-  value: (s: ServerSummary) => number,
-  label: (s: ServerSummary) => string,
-  yTitle: string,
-  title: { text: string; subtitle: string[] },
-  perServer: object[],
-  overlay: object[],
-) {
+/** A bar per server of `y` (the report's order and colours) labelled with `label` inside it, and `more`. */
+function serverBars(report: E2eReport, y: { field: string }, label: string, more: object[] = []) {
   const servers = report.throughput.servers;
   const names = servers.map((s) => NAMES[s.server]);
-  const values = servers.map((s) => ({
-    name: NAMES[s.server],
-    value: value(s),
-    label: label(s),
-    lo: s.perSecondRange[0],
-    hi: s.perSecondRange[1],
-  }));
-  const y = { field: "value", type: "quantitative", title: yTitle };
+  const colors = servers.map((s) => COLORS[s.server]);
   return {
-    ...PANEL,
-    title,
-    data: { values },
-    layer: [{
-      encoding: { x: xAxis("name", names) },
-      layer: [{
+    encoding: { x: xAxis("name", names) },
+    layer: [
+      {
         mark: { type: "bar", width: { band: 0.6 } },
-        encoding: {
-          y,
-          color: {
-            field: "name",
-            legend: null,
-            scale: { domain: names, range: servers.map((s) => COLORS[s.server]) },
-          },
-        },
-      }, {
+        encoding: { y, color: { field: "name", legend: null, scale: { domain: names, range: colors } } },
+      },
+      {
         mark: { type: "text", dy: -8, baseline: "bottom", color: "#fff", fontWeight: "bold" },
-        encoding: { y: { datum: 0 }, text: { field: "label" } },
-      }, ...perServer],
-    }, ...overlay],
+        encoding: { y: { datum: 0 }, text: { field: label } },
+      },
+      ...more,
+    ],
   };
 }
 
-const Y_THROUGHPUT = "accepted connections / s";
-
-function throughputPanel(report: E2eReport) {
+function throughputPanels(report: E2eReport) {
   const t = report.throughput;
-  const ratio = (k: ServerKind) => t.ratios.find((r) => r.against === k)!.median.toFixed(2);
+  const values = t.servers.map((s) => ({
+    name: NAMES[s.server],
+    rate: s.medianPerSecond,
+    rateLabel: s.medianPerSecond.toLocaleString("en-US"),
+    lo: s.perSecondRange[0],
+    hi: s.perSecondRange[1],
+    cpu: s.medianCpuUsPerConnection,
+    cpuLabel: s.medianCpuUsPerConnection.toFixed(1),
+    cpuLo: s.cpuUsRange?.[0], // reports before the CPU range have none
+    cpuHi: s.cpuUsRange?.[1],
+  }));
+  const ratio = (k: ServerKind, key: "median" | "cpuMedian") =>
+    t.ratios.find((r) => r.against === k)![key].toFixed(2);
   const deno = t.servers.find((s) => s.server === "deno")!;
-  return serverPanel(
-    report,
-    (s) => s.medianPerSecond,
-    (s) => s.medianPerSecond.toLocaleString("en-US"),
-    Y_THROUGHPUT,
-    {
+  const whisker = (y: object, lo: string, hi: string) => ({
+    mark: { type: "errorbar", ticks: { width: 12 }, color: "#111" },
+    encoding: { y: { ...y, field: lo }, y2: { field: hi } },
+  });
+  return [{
+    ...PANEL,
+    title: {
       text: "Throughput: median of the rounds",
       subtitle: [
-        `acceptq = ${ratio("deno")} × Deno.listen, ${ratio("node")} × Node`,
+        `acceptq = ${ratio("deno", "median")} × Deno.listen, ${ratio("node", "median")} × Node`,
         `whisker: range of the rounds; dashed: target ${TARGET_RATIO} × Deno.listen`,
       ],
     },
-    [{
-      mark: { type: "errorbar", ticks: { width: 12 }, color: "#111" },
-      encoding: { y: { field: "lo", type: "quantitative", title: Y_THROUGHPUT }, y2: { field: "hi" } },
-    }],
-    [
+    data: { values },
+    layer: [
+      serverBars(report, Y_RATE, "rateLabel", [whisker(Y_RATE, "lo", "hi")]),
       { data: { values: [{ target: deno.medianPerSecond * TARGET_RATIO }] }, ...dashed("target") },
     ],
-  );
-}
-
-function cpuPanel(report: E2eReport) {
-  const cpu = (k: ServerKind) => report.throughput.ratios.find((r) => r.against === k)!.cpuMedian.toFixed(2);
-  return serverPanel(
-    report,
-    (s) => s.medianCpuUsPerConnection,
-    (s) => s.medianCpuUsPerConnection.toFixed(1),
-    "µs of CPU (user + system)",
-    {
+  }, {
+    ...PANEL,
+    title: {
       text: "Server CPU per connection",
       subtitle: [
-        `Deno.listen ÷ acceptq ${cpu("deno")}, Node ÷ acceptq ${cpu("node")}`,
-        "median of the rounds; a ratio < 1: acceptq uses more",
+        `Deno.listen ÷ acceptq ${ratio("deno", "cpuMedian")}, Node ÷ acceptq ${ratio("node", "cpuMedian")}`,
+        "(a ratio < 1: acceptq uses more); whisker: range",
+        `of the rounds; dashed: target, Deno.listen's ÷ ${TARGET_CPU_RATIO}`,
       ],
     },
-    [],
-    [],
-  );
+    data: { values },
+    layer: [
+      serverBars(report, Y_CPU, "cpuLabel", [whisker(Y_CPU, "cpuLo", "cpuHi")]),
+      {
+        data: { values: [{ target: deno.medianCpuUsPerConnection / TARGET_CPU_RATIO }] },
+        ...dashed("target"),
+      },
+    ],
+  }];
 }
 
 function overloadPanel(report: E2eReport) {
@@ -175,14 +161,15 @@ function overloadPanel(report: E2eReport) {
     scale: { type: "log", domain: [0.1, 10000] },
     axis: { values: [0.1, 1, 10, 100, 1000, 10000], format: "~g" },
   };
-  const base = { datum: 0.1 }; // bars on a log scale start at the bottom of the axis
+  // Bars on a log scale start at the bottom of the axis; the value goes above each.
   const labelled = (bar: object, barEncoding: object) => [
-    { mark: bar, encoding: { y2: base, ...barEncoding } },
+    { mark: bar, encoding: { y2: { datum: 0.1 }, ...barEncoding } },
     {
       mark: { type: "text", dy: -4, baseline: "bottom", fontSize: 10 },
       encoding: { text: { field: "label" } },
     },
   ];
+  const legend = { orient: "top-left", title: null, labelLimit: 200 };
   return {
     ...PANEL,
     title: {
@@ -196,11 +183,7 @@ function overloadPanel(report: E2eReport) {
         data: { values: refusals },
         encoding: { xOffset: { field: "series", sort: series } },
         layer: labelled({ type: "bar", width: { band: 0.9 } }, {
-          color: {
-            field: "series",
-            scale: { domain: series, range: [COLORS.acceptq, FLOOR] },
-            legend: { orient: "top-left", title: null, labelLimit: 200 },
-          },
+          color: { field: "series", scale: { domain: series, range: [COLORS.acceptq, FLOOR] }, legend },
         }),
       }, {
         data: { values: rawRows },
@@ -232,7 +215,7 @@ export function chartSpec(report: E2eReport): TopLevelSpec {
       concat: { spacing: 24 },
     },
     resolve: { scale: { color: "independent" } },
-    hconcat: [throughputPanel(report), cpuPanel(report), overloadPanel(report)],
+    hconcat: [...throughputPanels(report), overloadPanel(report)],
   } as TopLevelSpec;
 }
 
