@@ -49,6 +49,7 @@ import {
   checkOutParam,
   checkSockAddr,
   fillSockAddr,
+  isGroupAddress,
   isWildcard,
   type SockAddr,
   SOCKADDR_FIELDS,
@@ -164,8 +165,10 @@ export class Provider {
   /**
    * bind(): reserves `name` for real (port 0 picks a free port). Returns 0 or a
    * negated code: WSAENOTSOCK, WSAEFAULT (null name), WSAEAFNOSUPPORT, WSAEINVAL
-   * (bad address or already bound), WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAEACCES.
-   * Throws TypeError for a name of the wrong JavaScript type.
+   * (bad address or already bound), WSAEADDRINUSE, WSAEADDRNOTAVAIL (not this
+   * host's, multicast or broadcast), WSAEACCES. Binds that share a port follow
+   * Windows (src/provider/_port_share.ts). Throws TypeError for a name of the
+   * wrong JavaScript type.
    */
   bind(s: number, name: SockAddr): number {
     const rec = this.#records.get(s);
@@ -174,6 +177,8 @@ export class Provider {
     const bad = checkSockAddr(name, rec.af);
     if (bad) return -bad;
     if (this.#core.stat(s, StatField.State) !== SocketState.Created) return -WSA.WSAEINVAL;
+    // Windows refuses a multicast or broadcast address (ReactOS's bind test); Linux would bind it.
+    if (isGroupAddress(name.address)) return -WSA.WSAEADDRNOTAVAIL;
     const addr = { family: name.family, address: name.address, port: name.port };
     if (rec.type === SOCK_STREAM) {
       const host = addr.port === 0 ? 0 : this.#portHolder(s, rec, addr);
@@ -392,6 +397,7 @@ export class Provider {
    * peer). Against a listener in this process, a full queue rejects exactly
    * with WSAECONNREFUSED. Rejects with WSAENOTSOCK, WSAEFAULT, WSAEAFNOSUPPORT,
    * WSAEINVAL (listening, or a bad address), WSAEISCONN, WSAEALREADY,
+   * WSAEADDRNOTAVAIL (a stream connect to a wildcard address or port 0),
    * WSAECONNREFUSED, WSAETIMEDOUT, WSAENETUNREACH, WSAEINTR (closesocket, or `signal` aborted).
    */
   async connect(s: number, name: SockAddr, signal?: AbortSignal): Promise<0> {
@@ -415,6 +421,11 @@ export class Provider {
       rec.remote = to;
       this.#core.endConnect(s, 1);
       return 0;
+    }
+    if (isWildcard(to.address) || to.port === 0) {
+      // Windows: the remote address is not valid (Linux would connect 0.0.0.0 to this host).
+      this.#core.endConnect(s, 0);
+      throw new WinsockError(WSA.WSAEADDRNOTAVAIL, "cannot connect to a wildcard address or port 0");
     }
     rec.share?.leave(s, rec); // a bound socket that connects gives its address up
     return await this.#connector.connect(s, rec, to, signal);

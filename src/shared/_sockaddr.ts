@@ -110,6 +110,18 @@ export function addrKey(addr: SockAddr): string {
   return addr.family === AF_INET6 ? `[${addr.address}]:${addr.port}` : `${addr.address}:${addr.port}`;
 }
 
+/**
+ * True for an address no socket can be bound to: an IPv4 multicast address
+ * (224.0.0.0/4), the IPv4 broadcast address, an IPv6 multicast address (ff00::/8).
+ */
+export function isGroupAddress(address: string): boolean {
+  if (isIPv4(address)) {
+    const first = Number(address.slice(0, address.indexOf(".")));
+    return (first >= 224 && first <= 239) || address === "255.255.255.255";
+  }
+  return /^ff/i.test(canonicalAddress(address));
+}
+
 /** True for the wildcard addresses 0.0.0.0 and ::. */
 export function isWildcard(address: string): boolean {
   return address === "0.0.0.0" || address === "::" || /^[0:]+$/.test(address);

@@ -79,3 +79,16 @@ conformance("test_getsockname: an unbound socket is WSAEINVAL and its name is le
   is(got.address, "0.0.0.0");
   is(got.port, 0);
 });
+
+conformance(
+  "ReactOS bind: 255.255.255.255 (and a multicast address) is WSAEADDRNOTAVAIL, TCP and UDP",
+  () => {
+    for (const type of [SOCK_STREAM, SOCK_DGRAM]) {
+      for (const address of ["255.255.255.255", "224.0.0.1"]) {
+        for (const port of [0, 58888]) {
+          fails(bind(socket(AF_INET, type, 0), { family: AF_INET, address, port }), WSA.WSAEADDRNOTAVAIL);
+        }
+      }
+    }
+  },
+);

@@ -51,3 +51,17 @@ conformance(
     is(id.value, 0);
   },
 );
+
+conformance(
+  "connect to 0.0.0.0 or to port 0 is WSAEADDRNOTAVAIL (Windows; Linux would connect to this host)",
+  async () => {
+    const l = listener(1);
+    const c = streamSocket();
+    await rejectsWith(
+      connect(c, { family: AF_INET, address: "0.0.0.0", port: l.name.port }),
+      WSA.WSAEADDRNOTAVAIL,
+    );
+    await rejectsWith(connect(c, { family: AF_INET, address: "127.0.0.1", port: 0 }), WSA.WSAEADDRNOTAVAIL);
+    is(await connect(c, l.name), 0, "the socket is still usable");
+  },
+);
