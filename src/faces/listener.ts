@@ -12,7 +12,7 @@ import { Profile } from "../core/_abi.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import type { ListenerStats, Provider } from "../provider/provider.ts";
 import { providerFor, sharedProvider } from "../provider/runtime.ts";
-import type { Transport } from "../transports/transport.ts";
+import type { StreamConn, Transport } from "../transports/transport.ts";
 import { checkRefusal, type Refusal } from "../provider/refusal.ts";
 import { familyOf, type SockAddr } from "../shared/_sockaddr.ts";
 
@@ -72,13 +72,13 @@ const OWNER = "listener";
 export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
   /** The descriptor in the provider (usable with the Winsock calls). */
   readonly socket: number;
-  /** This end's address. */
-  readonly localAddr: Deno.NetAddr;
-  /** The peer's address. */
-  readonly remoteAddr: Deno.NetAddr;
   /** How long the connection waited in the accept queue, in milliseconds. */
   readonly queuedMs: number;
   #provider: Provider;
+  /** The addresses are built when first asked for: most servers never look at them. */
+  #stream: StreamConn;
+  #localAddr: Deno.NetAddr | undefined;
+  #remoteAddr: Deno.NetAddr | undefined;
   #closed = false;
   #onClose: (() => void) | undefined;
   #readable?: ReadableStream<Uint8Array<ArrayBuffer>>;
@@ -86,14 +86,23 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
 
   /** @internal Wraps an accepted descriptor; use `Listener.accept` or iterate a listener. */
   constructor(provider: Provider, socket: number, onClose?: () => void) {
-    const info = provider.describe(socket);
-    if (!info?.local || !info.remote) throw new WinsockError(WSA.WSAENOTCONN);
+    const info = provider.streamOf(socket);
+    if (!info) throw new WinsockError(WSA.WSAENOTCONN);
     this.#provider = provider;
     this.socket = socket;
-    this.localAddr = toNetAddr(info.local);
-    this.remoteAddr = toNetAddr(info.remote);
-    this.queuedMs = info.queuedMs ?? 0;
+    this.#stream = info.stream;
+    this.queuedMs = info.queuedMs;
     this.#onClose = onClose;
+  }
+
+  /** This end's address. */
+  get localAddr(): Deno.NetAddr {
+    return this.#localAddr ??= toNetAddr(this.#stream.local);
+  }
+
+  /** The peer's address. */
+  get remoteAddr(): Deno.NetAddr {
+    return this.#remoteAddr ??= toNetAddr(this.#stream.remote);
   }
 
   /**

@@ -174,7 +174,7 @@ export class Acceptor {
     );
     rec.reuseAddress = listener.reuseAddress; // inherited, as on Windows (Wine's test_accept_inheritance)
     this.#records.set(d, rec);
-    fillSockAddr(addr, conn.remote);
+    if (addr) fillSockAddr(addr, conn.remote); // only when asked: the address is built on first use
     return d;
   }
 }

@@ -51,45 +51,75 @@ export function runInLane(
   // A stream read (eof null) ends quietly when this side closes, as a Deno.Conn's stream does;
   // recv (eof 0) and writes reject with WSAEINTR, as Winsock's do.
   const closedEnds = reads && eof === null;
-  // The lane's fields are named, not computed (rec[lane]): this runs for every read and write.
-  const settle = () => reads ? rec.readsPending-- : rec.writesPending--;
+  // This runs for every read and write: the lane's fields are named, not computed (rec[lane]),
+  // and an idle lane makes only the two closures of its one reaction.
   const done = (n: number | null): number | null | Promise<number | null> => {
     // A short write (a transport may write less than asked) goes on with the rest.
     if (!reads && (n as number) < buffer.length) {
       return writeRest(conn, buffer, n as number).then(done, fail);
     }
-    settle();
+    if (reads) rec.readsPending--;
+    else rec.writesPending--;
     return n ?? eof;
   };
   const fail = (error: unknown): null => {
-    settle();
+    if (reads) rec.readsPending--;
+    else rec.writesPending--;
     if (rec.closed && closedEnds) return null;
     throw rec.closed
       ? new WinsockError(WSA.WSAEINTR, "the socket was closed", { cause: error })
       : toWinsockError(error, WSA.WSAECONNRESET);
   };
-  const start = (): Promise<number | null> =>
-    rec.closed
-      ? closedEnds
-        ? Promise.resolve(null)
-        : Promise.reject(new WinsockError(WSA.WSAEINTR, "the socket was closed"))
-      : !reads
-      ? conn.write(buffer)
-      : buffer.length === 0
-      ? Promise.resolve(0)
-      : conn.read(buffer);
   // Idle lane (the common case): start at once; else after the one before, whatever its outcome.
   let run: Promise<number | null>;
   if (reads) {
-    run = (rec.readsPending === 0 ? start() : rec.reads!.then(start, start)).then(done, fail);
+    const previous = rec.readsPending === 0 ? undefined : rec.reads;
+    run = (previous
+      ? after(previous, rec, conn, buffer, lane, closedEnds)
+      : start(rec, conn, buffer, lane, closedEnds))
+      .then(done, fail);
     rec.readsPending++;
     rec.reads = run;
   } else {
-    run = (rec.writesPending === 0 ? start() : rec.writes!.then(start, start)).then(done, fail);
+    const previous = rec.writesPending === 0 ? undefined : rec.writes;
+    run = (previous
+      ? after(previous, rec, conn, buffer, lane, closedEnds)
+      : start(rec, conn, buffer, lane, closedEnds))
+      .then(done, fail);
     rec.writesPending++;
     rec.writes = run;
   }
   return run;
+}
+
+/** Starts the operation now (its lane is free). */
+function start(
+  rec: SocketRecord,
+  conn: StreamConn,
+  buffer: Uint8Array,
+  lane: Lane,
+  closedEnds: boolean,
+): Promise<number | null> {
+  if (rec.closed) {
+    return closedEnds
+      ? Promise.resolve(null)
+      : Promise.reject(new WinsockError(WSA.WSAEINTR, "the socket was closed"));
+  }
+  if (lane === "writes") return conn.write(buffer);
+  return buffer.length === 0 ? Promise.resolve(0) : conn.read(buffer);
+}
+
+/** Starts the operation once `previous` (the one before it in its lane) has settled, whatever its outcome. */
+function after(
+  previous: Promise<unknown>,
+  rec: SocketRecord,
+  conn: StreamConn,
+  buffer: Uint8Array,
+  lane: Lane,
+  closedEnds: boolean,
+): Promise<number | null> {
+  const next = () => start(rec, conn, buffer, lane, closedEnds);
+  return previous.then(next, next);
 }
 
 async function writeRest(conn: StreamConn, data: Uint8Array, written: number): Promise<number> {

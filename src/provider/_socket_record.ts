@@ -32,6 +32,7 @@ export interface SocketRecord {
   readonly protocol: number;
   /** The face that created it; WSACleanup closes only its own. */
   readonly owner: string;
+  /** The local and peer addresses set by bind or connect; an accepted socket's are its conn's (`localOf`). */
   local?: SockAddr;
   remote?: SockAddr;
   endpoint?: Endpoint;
@@ -87,8 +88,8 @@ export function newRecord(
     type,
     protocol,
     owner,
-    local: conn?.local,
-    remote: conn?.remote,
+    local: undefined,
+    remote: undefined,
     endpoint: undefined,
     share: undefined,
     conn,
@@ -109,6 +110,20 @@ export function newRecord(
     shutRead: false,
     shutWrite: false,
   };
+}
+
+/**
+ * The socket's local address: the one bind or connect set, else its
+ * connection's (an accepted socket's, built only when first asked for: most
+ * connections never are).
+ */
+export function localOf(rec: SocketRecord): SockAddr | undefined {
+  return rec.local ?? rec.conn?.local;
+}
+
+/** The socket's peer address: the one connect set, else its connection's (as `localOf`). */
+export function remoteOf(rec: SocketRecord): SockAddr | undefined {
+  return rec.remote ?? rec.conn?.remote;
 }
 
 /**

@@ -61,14 +61,22 @@ import {
   type ProviderOptions,
   type SocketInfo,
 } from "./_options.ts";
-import { failRecord, newRecord, type Pending, type SocketRecord, STATE_NAMES } from "./_socket_record.ts";
+import {
+  failRecord,
+  localOf,
+  newRecord,
+  type Pending,
+  remoteOf,
+  type SocketRecord,
+  STATE_NAMES,
+} from "./_socket_record.ts";
 import { Acceptor } from "./_acceptor.ts";
 import { bindConflict, PortShare, type ShareMember } from "./_port_share.ts";
 import { checkRefusal, DEFAULT_REFUSAL, type Refusal } from "./refusal.ts";
 import { Connector } from "./_connector.ts";
 import { type Lane, runInLane } from "./_io_lanes.ts";
 import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
-import type { Endpoint, Transport } from "../transports/transport.ts";
+import type { Endpoint, StreamConn, Transport } from "../transports/transport.ts";
 
 export type { ListenerStats, ProviderOptions, SocketInfo };
 
@@ -495,8 +503,9 @@ export class Provider {
     if (!rec) return -WSA.WSAENOTSOCK;
     if (name === null || name === undefined) return -WSA.WSAEFAULT;
     checkOutParam(name, "name", SOCKADDR_FIELDS);
-    if (!rec.local) return -WSA.WSAEINVAL;
-    fillSockAddr(name, rec.local);
+    const local = localOf(rec);
+    if (!local) return -WSA.WSAEINVAL;
+    fillSockAddr(name, local);
     return 0;
   }
 
@@ -509,7 +518,7 @@ export class Provider {
   getpeername(s: number, name: SockAddr): number {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
-    const peer = rec.type === SOCK_STREAM && !rec.conn ? undefined : rec.remote;
+    const peer = rec.type === SOCK_STREAM && !rec.conn ? undefined : remoteOf(rec);
     if (!peer) return -WSA.WSAENOTCONN;
     if (name === null || name === undefined) return -WSA.WSAEFAULT;
     checkOutParam(name, "name", SOCKADDR_FIELDS);
@@ -701,13 +710,24 @@ export class Provider {
   }
 
   /**
+   * The connection of an accepted or connected stream socket and how long it
+   * waited in the accept queue (ms; 0 for a connected one); undefined when `s`
+   * has none. For a face that reads the addresses only when asked: the TCP
+   * transport builds them on first use, and most connections never need them.
+   */
+  streamOf(s: number): { stream: StreamConn; queuedMs: number } | undefined {
+    const rec = this.#records.get(s);
+    return rec?.conn && { stream: rec.conn, queuedMs: rec.queuedMs ?? 0 };
+  }
+
+  /**
    * The socket's family, type and addresses, and for an accepted socket how long
    * its connection waited in the queue (ms); undefined when `s` is not a socket.
    */
   describe(s: number): SocketInfo | undefined {
     const rec = this.#records.get(s);
     return rec &&
-      { af: rec.af, type: rec.type, local: rec.local, remote: rec.remote, queuedMs: rec.queuedMs };
+      { af: rec.af, type: rec.type, local: localOf(rec), remote: remoteOf(rec), queuedMs: rec.queuedMs };
   }
 
   // ─── Internals ────────────────────────────────────────────────────────────

@@ -41,9 +41,10 @@ const REOPEN_DELAYS_MS = [1, 2, 5, 10, 20, 40, 80, 150];
 const READ_AHEAD_BYTES = 64 * 1024;
 
 class TcpStream implements StreamConn {
-  readonly local: SockAddr;
-  readonly remote: SockAddr;
   #conn: Deno.TcpConn;
+  /** The addresses as SockAddrs, built when first asked for (most connections never are). */
+  #local: SockAddr | undefined;
+  #remote: SockAddr | undefined;
   #closed = false;
   #onClose: () => void;
   /**
@@ -60,8 +61,14 @@ class TcpStream implements StreamConn {
   constructor(conn: Deno.TcpConn, onClose: () => void) {
     this.#conn = conn;
     this.#onClose = onClose;
-    this.local = fromDenoAddr(conn.localAddr);
-    this.remote = fromDenoAddr(conn.remoteAddr);
+  }
+
+  get local(): SockAddr {
+    return this.#local ??= fromDenoAddr(this.#conn.localAddr);
+  }
+
+  get remote(): SockAddr {
+    return this.#remote ??= fromDenoAddr(this.#conn.remoteAddr);
   }
 
   // Deno's own read and write, with nothing in between (each layer of promises costs CPU per

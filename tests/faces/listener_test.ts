@@ -151,3 +151,13 @@ Deno.test("listen({ transport: 'memory' }) listens on the in-process network, wi
   is(provider.transport.name, "memory");
   is(sharedProvider().openSockets(), 0); // the TCP provider was not touched
 });
+
+Deno.test("a connection's addresses are right, and still there after it is closed", async () => {
+  await using listener = listen({ hostname: "127.0.0.1", backlog: 4 });
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const conn = await listener.accept();
+  conn.close();
+  eq(conn.localAddr, { transport: "tcp", hostname: "127.0.0.1", port: listener.addr.port });
+  eq(conn.remoteAddr, { ...client.localAddr, transport: "tcp" });
+  client.close();
+});
