@@ -3,11 +3,12 @@
  * accept queue with an explicit backlog (in a WebAssembly core), SOMAXCONN and
  * SOMAXCONN_HINT clamping, Winsock error codes, and refusal when the queue is
  * full, through the Winsock 2 / 1.1 calls, the SPI and the WSK faces, an
- * idiomatic listener, and admission control for fetch handlers.
+ * idiomatic listener, HTTP serving behind the queue, and admission control
+ * for fetch handlers.
  *
  * This module is the union of the subpath exports; import one of them to carry
  * only that face: `@acceptq/acceptq/admission` (no sockets: Deno, Deno Deploy,
- * workerd, Bun, Node), `/listener`, `/winsock`, `/spi`, `/wsk`, `/memory`,
+ * workerd, Bun, Node), `/http`, `/listener`, `/winsock`, `/spi`, `/wsk`, `/memory`,
  * `/tcp`, `/provider`.
  *
  * @example The seed's C example, ported line by line (see examples/listen.ts)
@@ -28,6 +29,7 @@
 // The union of the subpath exports (deno.json "exports"): each is also
 // importable on its own, so that a bundle carries only the faces it uses.
 export * from "./admission.ts";
+export * from "./http.ts";
 export * from "./listener.ts";
 export * from "./memory.ts";
 export * from "./provider.ts";
