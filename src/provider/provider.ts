@@ -199,7 +199,10 @@ export class Provider {
         try {
           endpoint = this.transport.bind(addr);
         } catch (error) {
-          return -wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+          const code = wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+          // A port held outside this provider: with SO_REUSEADDR, Windows answers WSAEACCES
+          // (the holder did not set it, as Deno's and other programs' sockets cannot show).
+          return -(code === WSA.WSAEADDRINUSE && rec.reuseAddress ? WSA.WSAEACCES : code);
         }
         rec.endpoint = endpoint;
         rec.local = endpoint.local;

@@ -215,3 +215,17 @@ conformance("test_reuseaddr tests_exclusive (IPv4 rows): SO_EXCLUSIVEADDRUSE dec
     succeeds(closesocket(s[1]));
   });
 });
+
+conformance(
+  "test_reuseaddr: SO_REUSEADDR beside a port held outside acceptq's sockets is WSAEACCES, as beside a holder without it",
+  (transport) => {
+    const outside = transport.bind({ family: AF_INET, address: V4.loopback, port: 0 });
+    try {
+      const port = outside.local.port;
+      fails(bind(socketWith(V4, SO_REUSEADDR), at(V4, V4.loopback, port)), WSA.WSAEACCES);
+      fails(bind(streamSocket(), at(V4, V4.loopback, port)), WSA.WSAEADDRINUSE);
+    } finally {
+      outside.close();
+    }
+  },
+);
