@@ -56,9 +56,10 @@ function throughputSection(report: E2eReport): string[] {
     "",
     `Load: ${
       generatorLine(report)
-    }, from a separate process; ${t.options.rounds} rounds of ${t.options.seconds} s ` +
-    "alternating the servers (every other round in reverse order: acceptq, Deno.listen, Node; Node, " +
-    "Deno.listen, acceptq; ...) after a 1 s warm-up each. Every " +
+    }, from a separate process; ${t.options.rounds} rounds, each giving every server ${t.options.seconds} s ` +
+    `of load in ${t.options.slices} slices, the servers taking turns slice by slice (every other turn in ` +
+    "reverse order: acceptq, Deno.listen, Node; Node, Deno.listen, acceptq; ...), after a 1 s warm-up each; " +
+    "a server's CPU time is read from /proc at the start and end of its round. Every " +
     "connection: connect, `GET /` with `Connection: close`, a 63-byte response, close. Backlog 512 for all " +
     "three (acceptq: `listen({ hostname, port, backlog: 512 })`, OS queue 4096 by default).",
     "",

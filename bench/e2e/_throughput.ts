@@ -4,10 +4,13 @@
  * from a separate process (wrk, bench/e2e/_wrk.ts).
  *
  * The three servers run side by side, idle except for the one under load. Each
- * gets a warm-up run first (discarded); then the rounds alternate them, one
- * load run each, every other round in reverse order (acceptq, Deno.listen,
- * Node; Node, Deno.listen, acceptq; ...): acceptq and Deno.listen, the pair the
- * target compares, always run back to back, and neither always runs first. Per run: served connections per second, latency,
+ * gets a warm-up run first (discarded); then the rounds alternate them. A
+ * round gives each server `seconds` of load in `slices` slices, the servers
+ * taking turns slice by slice, every other turn in reverse order (acceptq,
+ * Deno.listen, Node; Node, Deno.listen, acceptq; ...): on a machine whose other
+ * load comes and goes by the second, the servers of one round see the same
+ * machine, acceptq and Deno.listen (the pair the target compares) always run
+ * back to back, and neither always runs first. Per run: served connections per second, latency,
  * and the server process's CPU time (user + system, all threads, from /proc)
  * per connection: the steadier figure on a shared machine, since it does not
  * depend on how much CPU the load generator got. Per round: acceptq's rate
@@ -19,6 +22,7 @@
  * @module
  */
 
+import type { Percentiles } from "./_load.ts";
 import { runWrk, wrkArgs, type WrkResult } from "./_wrk.ts";
 import { type ServerHandle, type ServerKind, startServer } from "./_servers.ts";
 import { median, range, round } from "./_stats.ts";
@@ -31,6 +35,8 @@ export interface ThroughputOptions {
   rounds: number;
   seconds: number;
   warmupSeconds: number;
+  /** Slices per server and round (each `seconds / slices` long). */
+  slices: number;
   concurrency: number;
   backlog: number;
   root: string;
@@ -127,10 +133,21 @@ export async function runThroughput(
       log(`  warm-up ${server.kind}: ${warmups.at(-1)!.servedPerSecond} conn/s`);
     }
     const runs: ThroughputRun[] = [];
+    let turn = 0;
     for (let r = 1; r <= options.rounds; r++) {
+      const slices = new Map<ServerHandle, ThroughputRun[]>(servers.map((s) => [s, []]));
+      // A server's CPU over the whole round, read once at each end (/proc counts in 10 ms ticks): an
+      // idle server uses next to none while the others take their turns, and what it does use then
+      // (a deferred collection, say) is part of its cost per connection.
+      const cpuAtStart = new Map(servers.map((s) => [s, s.cpu()]));
+      for (let k = 0; k < options.slices; k++) {
+        for (const server of turn++ % 2 === 0 ? servers : [...servers].reverse()) {
+          slices.get(server)!.push(await loadOnce(server, r, options.seconds / options.slices, options));
+        }
+      }
       const line: string[] = [];
-      for (const server of r % 2 === 1 ? servers : [...servers].reverse()) {
-        const run = await loadOnce(server, r, options.seconds, options);
+      for (const server of servers) {
+        const run = combine(slices.get(server)!, server.cpu() - cpuAtStart.get(server)!);
         runs.push(run);
         line.push(`${server.kind} ${run.servedPerSecond}/s (${run.serverCpuUsPerConnection} µs CPU)`);
       }
@@ -139,7 +156,10 @@ export async function runThroughput(
     const finalCounters: Record<string, unknown> = {};
     for (const server of servers) finalCounters[server.kind] = await server.stop();
     const { root: _root, ...rest } = options;
-    const loadCommand = ["wrk", ...wrkArgs(0, options.concurrency, options.seconds, "done.lua")]
+    const loadCommand = [
+      "wrk",
+      ...wrkArgs(0, options.concurrency, options.seconds / options.slices, "done.lua"),
+    ]
       .map((a) => a.includes(" ") ? `"${a}"` : a).join(" ");
     return {
       options: rest,
@@ -154,6 +174,40 @@ export async function runThroughput(
   } finally {
     for (const server of servers) await server.stop().catch(() => {});
   }
+}
+
+/**
+ * One server's slices of a round as one run, with `cpuSeconds` its CPU over the
+ * round: totals, and the median slice's latency figures.
+ */
+function combine(slices: readonly ThroughputRun[], cpuSeconds: number): ThroughputRun {
+  const sum = (f: (run: ThroughputRun) => number) => slices.reduce((total, run) => total + f(run), 0);
+  const served = sum((run) => run.served);
+  const seconds = sum((run) => run.servedPerSecond > 0 ? run.served / run.servedPerSecond : run.seconds);
+  const serverCpuSeconds = round(cpuSeconds, 2);
+  const errors: Record<string, number> = {};
+  for (const run of slices) {
+    for (const [kind, n] of Object.entries(run.errors)) errors[kind] = (errors[kind] ?? 0) + n;
+  }
+  const pick = (f: (p: Percentiles) => number) => median(slices.map((run) => f(run.latencyMs)));
+  return {
+    ...slices[0],
+    seconds: round(sum((run) => run.seconds), 2),
+    served,
+    servedPerSecond: Math.round(served / Math.max(seconds, 1e-9)),
+    errors,
+    latencyMs: {
+      p50: pick((p) => p.p50),
+      p90: pick((p) => p.p90),
+      p99: pick((p) => p.p99),
+      max: Math.max(...slices.map((run) => run.latencyMs.max)),
+      mean: pick((p) => p.mean),
+    },
+    generatorCpuSeconds: round(sum((run) => run.generatorCpuSeconds), 2),
+    serverCpuSeconds,
+    serverCpuUsPerConnection: round(serverCpuSeconds / Math.max(1, served) * 1e6, 2),
+    refused: slices.some((run) => run.refused !== undefined) ? sum((run) => run.refused ?? 0) : undefined,
+  };
 }
 
 function summarise(server: ServerHandle, runs: readonly ThroughputRun[]): ServerSummary {

@@ -72,7 +72,8 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
   };
   const positive = (x: number) => Number.isFinite(x) && x > 0;
   if (
-    !Number.isInteger(options.rounds) || !positive(options.rounds) || !positive(options.seconds) ||
+    !Number.isInteger(options.rounds) || !positive(options.rounds) ||
+    !Number.isInteger(options.seconds) || !positive(options.seconds) ||
     !Number.isInteger(options.concurrency) || !positive(options.concurrency) ||
     !positive(options.overloadSeconds)
   ) throw new Error(USAGE);
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     rounds: options.rounds,
     seconds: options.seconds,
     warmupSeconds: 1,
+    slices: options.seconds, // 1 s slices
     concurrency: options.concurrency,
     backlog: 512,
     root: ROOT,
