@@ -8,7 +8,7 @@
  *
  * This module is the union of the subpath exports; import one of them to carry
  * only that face: `@acceptq/acceptq/admission` (no sockets: Deno, Deno Deploy,
- * workerd, Bun, Node), `/http`, `/listener`, `/winsock`, `/spi`, `/wsk`, `/memory`,
+ * workerd, Bun, Node), `/http`, `/metrics`, `/listener`, `/winsock`, `/spi`, `/wsk`, `/memory`,
  * `/tcp`, `/provider`.
  *
  * @example The seed's C example, ported line by line (see examples/listen.ts)
@@ -32,6 +32,7 @@ export * from "./admission.ts";
 export * from "./http.ts";
 export * from "./listener.ts";
 export * from "./memory.ts";
+export * from "./metrics.ts";
 export * from "./provider.ts";
 export * from "./spi.ts";
 export * from "./tcp.ts";

@@ -15,6 +15,7 @@ import { providerFor, sharedProvider } from "../provider/runtime.ts";
 import type { StreamConn, Transport } from "../transports/transport.ts";
 import { checkRefusal, type Refusal } from "../provider/refusal.ts";
 import { familyOf, type SockAddr } from "../shared/_sockaddr.ts";
+import { Histogram, type HistogramSnapshot } from "../metrics/histogram.ts";
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -226,6 +227,7 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
   #last: ListenerStats | undefined;
   #signal: AbortSignal | undefined;
   #onAbort = () => this.close();
+  #queueTime = new Histogram();
 
   /** @internal Use {@link listen}. */
   constructor(provider: Provider, socket: number, addr: SockAddr, signal?: AbortSignal) {
@@ -250,11 +252,22 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
     return new Promise((resolve, reject) =>
       this.#provider.acceptWith(
         this.socket,
-        (socket) => resolve(new Connection(this.#provider, socket)),
+        (socket) => resolve(this.#connection(socket)),
         signal ? (error) => reject(signal.aborted ? signal.reason : error) : reject,
         signal,
       )
     );
+  }
+
+  /** The time connections waited in the accept queue, in seconds, as a histogram (see `metrics()`). */
+  queueTime(): HistogramSnapshot {
+    return this.#queueTime.snapshot();
+  }
+
+  #connection(socket: number): Connection {
+    const conn = new Connection(this.#provider, socket);
+    this.#queueTime.observe(conn.queuedMs / 1000);
+    return conn;
   }
 
   /** Effective backlog, queued now, admitted, accepted, refused, dropped, high-water mark (kept after close). */
@@ -302,7 +315,7 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
     return new Promise((resolve, reject) =>
       this.#provider.acceptWith(
         this.socket,
-        (socket) => resolve({ value: new Connection(this.#provider, socket), done: false }),
+        (socket) => resolve({ value: this.#connection(socket), done: false }),
         (error) => {
           if (this.#closed && error instanceof WinsockError && error.code === WSA.WSAEINTR) {
             resolve({ value: undefined, done: true });

@@ -28,6 +28,7 @@ import {
 import { NodeSocket } from "./node_socket.ts";
 import { markListening } from "./emit_connections.ts";
 import { refuseWith503 } from "./refuse_503.ts";
+import type { HistogramSnapshot } from "../metrics/histogram.ts";
 
 export type { ErrorHandler, ServeHandler };
 
@@ -80,6 +81,8 @@ export interface HttpServer extends AsyncDisposable {
   shutdown(): Promise<void>;
   /** The counters. */
   stats(): ServeStats;
+  /** The time connections waited in the accept queue, in seconds (the listener's histogram). */
+  queueTime(): HistogramSnapshot;
 }
 
 /**
@@ -221,6 +224,10 @@ class Served implements HttpServer {
       maxConnections: this.#max,
       servedBy: { ...this.#servedBy },
     };
+  }
+
+  queueTime(): HistogramSnapshot {
+    return this.listener.queueTime();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
