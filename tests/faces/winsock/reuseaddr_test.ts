@@ -86,37 +86,25 @@ for (const f of FAMILIES) {
     },
   );
 
-  conformance(
-    `test_reuseaddr (${f.name}): the wildcard bound and listening, then loopback: loopback's connection goes to the loopback socket`,
-    async () => {
-      const port = freePort(f);
-      const s1 = streamSocket(f.family);
-      succeeds(bind(s1, at(f, f.any, port)));
-      succeeds(listen(s1, 1));
-      const s2 = streamSocket(f.family);
-      succeeds(bind(s2, at(f, f.loopback, port)));
-      succeeds(listen(s2, 1));
-      await connectTo(at(f, f.loopback, port));
-      is((await accept(s2)) > 0, true);
-      is(sharedProvider().stats(s1)?.queued, 0, "nothing reached the wildcard socket");
-    },
-  );
-
-  conformance(
-    `test_reuseaddr (${f.name}): loopback bound and listening first, then the wildcard: loopback's connection goes to the loopback socket`,
-    async () => {
-      const port = freePort(f);
-      const s1 = streamSocket(f.family);
-      succeeds(bind(s1, at(f, f.loopback, port)));
-      succeeds(listen(s1, 1));
-      const s2 = streamSocket(f.family);
-      succeeds(bind(s2, at(f, f.any, port)));
-      succeeds(listen(s2, 1));
-      await connectTo(at(f, f.loopback, port));
-      is((await accept(s1)) > 0, true);
-      is(sharedProvider().stats(s2)?.queued, 0);
-    },
-  );
+  for (const wildcardFirst of [true, false]) {
+    const order = wildcardFirst ? "the wildcard, then loopback" : "loopback, then the wildcard";
+    conformance(
+      `test_reuseaddr (${f.name}): ${order}, each bound and listening: loopback's connection goes to the loopback socket`,
+      async () => {
+        const port = freePort(f);
+        const wildcard = streamSocket(f.family);
+        const specific = streamSocket(f.family);
+        const binds: [number, string][] = [[wildcard, f.any], [specific, f.loopback]];
+        for (const [s, address] of wildcardFirst ? binds : binds.reverse()) {
+          succeeds(bind(s, at(f, address, port)));
+          succeeds(listen(s, 1));
+        }
+        await connectTo(at(f, f.loopback, port));
+        is((await accept(specific)) > 0, true);
+        is(sharedProvider().stats(wildcard)?.queued, 0, "nothing reached the wildcard socket");
+      },
+    );
+  }
 
   conformance(`test_reuseaddr (${f.name}): two wildcard binds on one port are WSAEADDRINUSE`, () => {
     const port = freePort(f);
