@@ -189,29 +189,39 @@ class TcpEndpoint implements Endpoint {
     if (!listener) this.#retrying = this.#retry(BOUND_OS_BACKLOG, wait);
   }
 
-  async accept(): Promise<StreamConn> {
-    while (true) {
-      if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
-      if (this.#retrying || !this.#listener) {
-        await this.#retrying?.catch(() => {});
-        continue;
-      }
-      const listener = this.#listener;
-      try {
-        const accepting = listener.accept();
-        this.#accepting = accepting;
-        return this.#transport.track(await accepting);
-      } catch (error) {
-        if (this.#closed || listener !== this.#listener) continue; // closed by us: the loop decides
-        if (error instanceof Deno.errors.BadResource) {
-          // Closed by nobody here: the listening socket is gone.
-          throw new WinsockError(WSA.WSAENETDOWN, "the listening socket is gone", { cause: error });
-        }
-        throw toWinsockError(error);
-      } finally {
-        this.#accepting = undefined;
-      }
+  accept(): Promise<StreamConn> {
+    // The common case, a listener ready: one reaction on Deno's accept (no async function's frame
+    // and promise per connection); the rest, and every failure, in #acceptLoop.
+    const listener = this.#listener;
+    if (this.#closed || this.#retrying || !listener) return this.#acceptLoop();
+    const accepting = listener.accept();
+    this.#accepting = accepting;
+    return accepting.then(this.#accepted, (error) => {
+      this.#accepting = undefined;
+      return this.#acceptFailed(listener, error);
+    });
+  }
+
+  #accepted = (conn: Deno.TcpConn): StreamConn => {
+    this.#accepting = undefined;
+    return this.#transport.track(conn);
+  };
+
+  /** After `listener`'s accept failed: accept again if we closed it ourselves, else the failure. */
+  #acceptFailed(listener: Deno.TcpListener, error: unknown): Promise<StreamConn> {
+    if (this.#closed || listener !== this.#listener) return this.#acceptLoop(); // closed by us: the loop decides
+    if (error instanceof Deno.errors.BadResource) {
+      // Closed by nobody here: the listening socket is gone.
+      throw new WinsockError(WSA.WSAENETDOWN, "the listening socket is gone", { cause: error });
     }
+    throw toWinsockError(error);
+  }
+
+  /** Waits while the port is not ours yet (a deferred reservation, a busy port), then accepts. */
+  async #acceptLoop(): Promise<StreamConn> {
+    while (!this.#closed && (this.#retrying || !this.#listener)) await this.#retrying?.catch(() => {});
+    if (this.#closed) throw new WinsockError(WSA.WSAEINTR, "the endpoint was closed");
+    return await this.accept();
   }
 
   listen(osBacklog: number): Promise<void> | void {
