@@ -16,6 +16,7 @@
 
 export { listen } from "./src/faces/listen.ts";
 export { Connection, Listener, type ListenOptions } from "./src/faces/listener.ts";
+export type { RefusedInfo } from "./src/faces/_on_refused.ts";
 export type { ListenerStats } from "./src/provider/provider.ts";
 export type { Refusal, RefusalHandler, RefusedConnection } from "./src/provider/refusal.ts";
 export { WinsockError, WSA, wsaName } from "./src/shared/errors.ts";

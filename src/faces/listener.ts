@@ -14,6 +14,7 @@ import type { ListenerStats, Provider } from "../provider/provider.ts";
 import { providerFor, sharedProvider } from "../provider/runtime.ts";
 import type { StreamConn, Transport } from "../transports/transport.ts";
 import { checkRefusal, type Refusal } from "../provider/refusal.ts";
+import { type RefusedInfo, withRefusedHook } from "./_on_refused.ts";
 import { familyOf, type SockAddr } from "../shared/_sockaddr.ts";
 import { Histogram, type HistogramSnapshot } from "../metrics/histogram.ts";
 
@@ -38,6 +39,12 @@ export interface ListenOptions {
    * it (see `Refusal`). Default: the provider's (`"reset"` unless configured).
    */
   refusal?: Refusal;
+  /**
+   * Called with the client's address for each connection refused because the
+   * queue is full (Node's `'drop'`), before it is refused in the `refusal`
+   * form (with a hook and no `refusal`, the form is a reset).
+   */
+  onRefused?: (info: RefusedInfo) => void;
   /** Closes the listener when aborted (iteration then ends). */
   signal?: AbortSignal;
   /**
@@ -368,6 +375,9 @@ export function listen(options: ListenOptions = {}): Listener {
     throw new RangeError("osBacklog must be an integer in [1, 65535]");
   }
   if (options.refusal !== undefined) checkRefusal(options.refusal);
+  if (options.onRefused !== undefined && typeof options.onRefused !== "function") {
+    throw new TypeError("onRefused must be a function");
+  }
   const provider = options.provider ??
     (options.transport ? providerFor(options.transport) : sharedProvider());
   const address = hostname === "localhost" ? "127.0.0.1" : hostname;
@@ -383,7 +393,8 @@ export function listen(options: ListenOptions = {}): Listener {
   };
   const bound = provider.bind(s, { family, address, port });
   if (bound < 0) fail(-bound);
-  provider.setRefusal(s, options.refusal);
+  const onRefused = options.onRefused;
+  provider.setRefusal(s, onRefused ? withRefusedHook(options.refusal, onRefused) : options.refusal);
   const listening = provider.listen(s, backlog, Profile.Winsock2, osBacklog);
   if (listening < 0) fail(-listening);
   if (signal?.aborted) {

@@ -17,7 +17,7 @@ import { createServer, type Server } from "node:http";
 import { type Connection, listen, type Listener, type ListenOptions } from "../faces/listener.ts";
 import type { ListenerStats } from "../provider/provider.ts";
 import type { Refusal } from "../provider/refusal.ts";
-import { WinsockError, WSA } from "../shared/errors.ts";
+import { WinsockError } from "../shared/errors.ts";
 import { denoEngine, serveWithDeno } from "./_deno_engine.ts";
 import {
   defaultOnError,
@@ -44,8 +44,6 @@ export interface ServeOptions extends Omit<ListenOptions, "refusal" | "hostname"
   refusal?: "503" | Refusal;
   /** Retry-After of the 503, in seconds. Default 1. */
   retryAfterSeconds?: number;
-  /** Called for each refused connection, with the client's address (Node's `'drop'`). */
-  onRefused?: (info: { remoteAddr: Deno.NetAddr }) => void;
   /**
    * The most connections served at once (open, accepted); more wait in the
    * queue (up to `backlog`, then they are refused). Default: no limit.
@@ -112,17 +110,7 @@ export function serve(options: ServeOptions, handler: ServeHandler): HttpServer 
 
 function refusalOf(options: ServeOptions): Refusal {
   const form = options.refusal ?? "503";
-  const answer: Refusal = form === "503"
-    ? refuseWith503({ retryAfterSeconds: options.retryAfterSeconds })
-    : form;
-  const onRefused = options.onRefused;
-  if (!onRefused) return answer;
-  return (conn) => {
-    onRefused({ remoteAddr: { transport: "tcp", hostname: conn.remote.address, port: conn.remote.port } });
-    if (answer === "close") return;
-    if (answer === "reset") throw new WinsockError(WSA.WSAECONNRESET, "refused"); // a throwing handler resets
-    return answer(conn);
-  };
+  return form === "503" ? refuseWith503({ retryAfterSeconds: options.retryAfterSeconds }) : form;
 }
 
 class Served implements HttpServer {

@@ -161,3 +161,24 @@ Deno.test("a connection's addresses are right, and still there after it is close
   eq(conn.remoteAddr, { ...client.localAddr, transport: "tcp" });
   client.close();
 });
+
+Deno.test("onRefused is called with each refused client's address, before the refusal in its form", async () => {
+  const refused: Deno.NetAddr[] = [];
+  await using listener = listen({
+    hostname: "127.0.0.1",
+    backlog: 1,
+    refusal: "close",
+    onRefused: (info) => refused.push(info.remoteAddr),
+  });
+  const clients = [];
+  for (let i = 0; i < 3; i++) clients.push(await rawClient(listener.addr.port));
+  for (const client of clients.slice(1)) is(await client.read(new Uint8Array(1)), null, "closed in order");
+  eq(
+    refused.map((a) => a.port).sort(),
+    clients.slice(1).map((c) => (c.localAddr as Deno.NetAddr).port).sort(),
+  );
+  is(listener.stats().refused, 2);
+  (await listener.accept()).close();
+  clients.forEach((c) => c.close());
+  throws(() => listen({ onRefused: 1 as unknown as () => void }), TypeError);
+});
