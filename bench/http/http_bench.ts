@@ -37,6 +37,41 @@ type Kind = typeof KINDS[number];
 const server = new URL("./_server.ts", import.meta.url).pathname;
 const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
 
+/** A probe's sequential requests during an overload run: latency by status. */
+interface Probe {
+  refusedMs: number[];
+  servedMs: number[];
+}
+
+/** Sequential raw requests (Connection: close) for `ms`: each one's status and time from connect to end. */
+async function probe(port: number, ms: number): Promise<Probe> {
+  const result: Probe = { refusedMs: [], servedMs: [] };
+  const request = new TextEncoder().encode("GET /probe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const buf = new Uint8Array(4096);
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const start = performance.now();
+    let head = "";
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      try {
+        await conn.write(request);
+        for (let n; (n = await conn.read(buf)) !== null;) {
+          if (head.length < 16) head += new TextDecoder().decode(buf.subarray(0, n));
+        }
+      } finally {
+        conn.close();
+      }
+    } catch {
+      continue; // a reset: neither served nor answered
+    }
+    const took = performance.now() - start;
+    if (head.startsWith("HTTP/1.1 503")) result.refusedMs.push(took);
+    else if (head.startsWith("HTTP/1.1 200")) result.servedMs.push(took);
+  }
+  return result;
+}
+
 interface Run {
   rps: number;
   p50: number;
@@ -82,8 +117,12 @@ async function measure(kind: Kind, scenario: string): Promise<Run & { stats: unk
   try {
     const { port, pid } = JSON.parse(await child.line(20_000));
     const before = cpuSeconds(pid);
+    const probing = overload
+      ? new Promise((resolve) => setTimeout(resolve, 500)).then(() => probe(port, (seconds - 1) * 1000))
+      : undefined;
     const run = await wrk(port, scenario !== "keep-alive", overload ? 10 * backlog : concurrency);
     const cpu = cpuSeconds(pid) - before;
+    if (probing) probes[kind].push(await probing);
     await child.send("stats");
     const stats = JSON.parse(await child.line(5000));
     return { ...run, cpuMsPerRequest: (cpu * 1000) / Math.max(1, run.rps * seconds), stats };
@@ -93,6 +132,7 @@ async function measure(kind: Kind, scenario: string): Promise<Run & { stats: unk
 }
 
 const results: Record<string, Record<Kind, (Run & { stats: unknown })[]>> = {};
+const probes: Record<Kind, Probe[]> = { acceptq: [], deno: [], node: [] };
 for (let round = 0; round < rounds; round++) {
   for (const scenario of values.scenarios.split(",")) {
     results[scenario] ??= { acceptq: [], deno: [], node: [] };
@@ -123,6 +163,24 @@ for (const [scenario, byKind] of Object.entries(results)) {
         `${median(runs.map((r) => r.p50)).toFixed(2)} | ${median(runs.map((r) => r.p99)).toFixed(2)} | ` +
         `${median(runs.map((r) => r.cpuMsPerRequest)).toFixed(3)} | ${median(runs.map((r) => r.non2xx))} | ` +
         `${median(runs.map((r) => r.errors))} |`,
+    );
+  }
+}
+const percentile = (xs: number[], p: number) =>
+  xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+if (results.overload) {
+  console.log(
+    "\nA probe client during the overload runs (sequential requests, Connection: close, all rounds):\n",
+  );
+  console.log("| server | answered 503 | 503 p50 ms | 503 p99 ms | served 200 | 200 p50 ms | 200 p99 ms |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const kind of KINDS) {
+    const refused = probes[kind].flatMap((p) => p.refusedMs),
+      served = probes[kind].flatMap((p) => p.servedMs);
+    const f = (x: number) => Number.isNaN(x) ? "-" : x.toFixed(2);
+    console.log(
+      `| ${kind} | ${refused.length} | ${f(percentile(refused, 0.5))} | ${f(percentile(refused, 0.99))} | ` +
+        `${served.length} | ${f(percentile(served, 0.5))} | ${f(percentile(served, 0.99))} |`,
     );
   }
 }
