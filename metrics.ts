@@ -24,4 +24,4 @@ export {
   type MetricsSources,
   OPENMETRICS_CONTENT_TYPE,
 } from "./src/metrics/openmetrics.ts";
-export { Histogram, type HistogramSnapshot, QUEUE_TIME_BOUNDS } from "./src/metrics/histogram.ts";
+export { Histogram, type HistogramSnapshot, QUEUE_TIME_BOUNDS } from "./src/shared/histogram.ts";

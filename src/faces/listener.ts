@@ -16,7 +16,7 @@ import type { StreamConn, Transport } from "../transports/transport.ts";
 import { checkRefusal, type Refusal } from "../provider/refusal.ts";
 import { type RefusedInfo, withRefusedHook } from "./_on_refused.ts";
 import { familyOf, type SockAddr } from "../shared/_sockaddr.ts";
-import { Histogram, type HistogramSnapshot } from "../metrics/histogram.ts";
+import { Histogram, type HistogramSnapshot } from "../shared/histogram.ts";
 
 /** Options of {@link listen}. */
 export interface ListenOptions {

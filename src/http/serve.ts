@@ -28,7 +28,7 @@ import {
 import { NodeSocket } from "./node_socket.ts";
 import { markListening } from "./emit_connections.ts";
 import { refuseWith503 } from "./refuse_503.ts";
-import type { HistogramSnapshot } from "../metrics/histogram.ts";
+import type { HistogramSnapshot } from "../shared/histogram.ts";
 
 export type { ErrorHandler, ServeHandler };
 

@@ -9,7 +9,7 @@
 
 import type { AdmissionGate } from "../faces/admission.ts";
 import type { ListenerStats } from "../provider/provider.ts";
-import type { HistogramSnapshot } from "./histogram.ts";
+import type { HistogramSnapshot } from "../shared/histogram.ts";
 
 /** The content type of {@link metrics}' text. */
 export const OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
