@@ -4,7 +4,10 @@
  * at once, and `admissionControl`, a fetch handler wrapper that answers 503
  * with Retry-After when the gate is full. It needs no network and no
  * permission, so it runs wherever WebAssembly does: Deno and Deno Deploy,
- * Cloudflare Workers (workerd), Bun and Node.
+ * Cloudflare Workers (workerd), Bun and Node. Where compiling WebAssembly from
+ * bytes is forbidden (workerd), pass the core, imported there as a
+ * `WebAssembly.Module` from the package's `build/acceptq.wasm`, to `loadCore`
+ * before the first gate.
  *
  * @example Bounding concurrent jobs
  * ```ts
