@@ -14,12 +14,12 @@ import type { RefusalHandler, RefusedConnection } from "../provider/refusal.ts";
 export interface Refuse503Options {
   /** The Retry-After value, in seconds. Default 1. */
   retryAfterSeconds?: number;
-  /** How long to wait for the request head before answering anyway, in ms. Default 1000. */
-  headTimeoutMs?: number;
 }
 
-/** The most bytes of a request head read before answering. */
+/** The most bytes of a request head read before answering anyway. */
 const HEAD_LIMIT = 16 * 1024;
+/** Bytes asked for per read: a request head usually arrives in one. */
+const READ_BYTES = 2048;
 
 /**
  * A refusal handler (for `listen({ refusal })` or the provider's `refusal`
@@ -42,7 +42,6 @@ export function refuseWith503(options: Refuse503Options = {}): RefusalHandler {
   if (!Number.isInteger(retryAfter) || retryAfter < 0) {
     throw new RangeError(`retryAfterSeconds must be an integer >= 0, got ${retryAfter}`);
   }
-  const headTimeoutMs = options.headTimeoutMs ?? 1000;
   const body = "Service Unavailable: the accept queue is full\n";
   const answer = new TextEncoder().encode(
     "HTTP/1.1 503 Service Unavailable\r\n" +
@@ -52,33 +51,36 @@ export function refuseWith503(options: Refuse503Options = {}): RefusalHandler {
       "Connection: close\r\n\r\n" + body,
   );
   return async (conn: RefusedConnection) => {
-    await readHead(conn, headTimeoutMs);
+    await readHead(conn);
     await conn.write(answer);
   };
 }
 
-/** Reads until the blank line that ends a request head, the size limit, the end of the stream or `ms`. */
-async function readHead(conn: RefusedConnection, ms: number): Promise<void> {
-  const buf = new Uint8Array(HEAD_LIMIT);
-  let end = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
-  try {
-    while (end < buf.length) {
-      const n = await Promise.race([conn.read(buf.subarray(end)), late]);
-      if (n === null) return;
-      const from = Math.max(0, end - 3);
-      end += n;
-      if (headEnds(buf, from, end)) return;
-    }
-  } finally {
-    clearTimeout(timer);
+/**
+ * Reads until the blank line that ends a request head, the size limit or the
+ * end of the stream. No timer of its own: a client that sends nothing is reset
+ * when the refusal handler's time runs out (REFUSAL_HANDLER_LIMIT_MS).
+ */
+async function readHead(conn: RefusedConnection): Promise<void> {
+  const buf = new Uint8Array(READ_BYTES);
+  let matched = 0; // bytes of CR LF CR LF matched so far, across reads
+  for (let total = 0; total < HEAD_LIMIT;) {
+    const n = await conn.read(buf);
+    if (n === null) return;
+    total += n;
+    matched = scanHeadEnd(buf, n, matched);
+    if (matched === 4) return;
   }
 }
 
-function headEnds(buf: Uint8Array, from: number, end: number): boolean {
-  for (let i = from; i + 4 <= end; i++) {
-    if (buf[i] === 13 && buf[i + 1] === 10 && buf[i + 2] === 13 && buf[i + 3] === 10) return true;
+const HEAD_END = [13, 10, 13, 10];
+
+/** Continues matching CR LF CR LF over `buf[0, n)` from `matched` bytes already matched; 4 when found. */
+function scanHeadEnd(buf: Uint8Array, n: number, matched: number): number {
+  for (let i = 0; i < n; i++) {
+    if (buf[i] === HEAD_END[matched]) matched++;
+    else matched = buf[i] === 13 ? 1 : 0;
+    if (matched === 4) return 4;
   }
-  return false;
+  return matched;
 }

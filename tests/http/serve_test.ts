@@ -2,7 +2,8 @@
 // available (node:http otherwise), with 503 + Retry-After for refused clients, onRefused,
 // maxConnections, and a graceful shutdown.
 import { deepStrictEqual as eq, strictEqual as is, throws } from "node:assert/strict";
-import { serve } from "../../http.ts";
+import { refuseWith503, serve } from "../../http.ts";
+import { listen } from "../../listener.ts";
 import { denoEngine } from "../../src/http/_deno_engine.ts";
 import { providerFor, sharedProvider } from "../../src/provider/runtime.ts";
 import { waitUntil } from "../fixtures/_process.ts";
@@ -119,3 +120,27 @@ async function rawGet(
   const headers = new Headers(lines.map((line) => line.split(/:\s*/, 2) as [string, string]));
   return { status: Number(statusLine.split(" ")[1]), headers, body };
 }
+
+Deno.test("refuseWith503 answers once the request head has arrived, also in pieces", async () => {
+  await using listener = listen({
+    hostname: "127.0.0.1",
+    backlog: 1,
+    refusal: refuseWith503({ retryAfterSeconds: 2 }),
+  });
+  const filler = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const pieces = ["GET / HTTP/1.1\r\nHo", "st: x\r\n\r", "\n"];
+  for (const piece of pieces) {
+    await client.write(new TextEncoder().encode(piece));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  let text = "";
+  const buf = new Uint8Array(1024);
+  for (let n; (n = await client.read(buf)) !== null;) text += new TextDecoder().decode(buf.subarray(0, n));
+  is(text.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), true, text);
+  is(text.includes("\r\nRetry-After: 2\r\n"), true, text);
+  is(listener.stats().refused, 1);
+  client.close();
+  filler.close();
+  throws(() => refuseWith503({ retryAfterSeconds: -1 }), RangeError);
+});
