@@ -1,7 +1,10 @@
 /**
- * `@acceptq/acceptq/tcp`: the TCP transport on `Deno.listen` / `Deno.connect`
- * (the default; needs Deno and `--allow-net`). Made on a runtime without Deno
- * (Bun, Node, workerd), it throws an Error that says so.
+ * `@acceptq/acceptq/tcp`: the TCP transport (the default; needs Deno and
+ * `--allow-net`). Its listening sockets are node:net's native TCP handles, so a
+ * refused connection is reset (RST), or Deno.listen listeners with
+ * `new TcpTransport({ listener: "deno" })` (refusals then close in order).
+ * Outgoing connections use Deno.connect. Made on a runtime without Deno (Bun,
+ * Node, workerd), it throws an Error that says so.
  *
  * @example
  * ```ts
@@ -13,5 +16,5 @@
  * @module
  */
 
-export { TcpTransport } from "./src/transports/tcp_transport.ts";
+export { TcpTransport, type TcpTransportOptions } from "./src/transports/tcp_transport.ts";
 export type { Endpoint, StreamConn, Transport } from "./src/transports/transport.ts";

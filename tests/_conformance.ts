@@ -21,6 +21,7 @@ import { settle } from "./_net.ts";
 /** The transports every conformance test runs on. */
 export const TRANSPORTS: readonly [string, () => Transport][] = [
   ["tcp", () => new TcpTransport()],
+  ["tcp on Deno.listen", () => new TcpTransport({ listener: "deno" })],
   ["memory", () => new MemoryTransport()],
 ];
 

@@ -1,7 +1,12 @@
 /**
- * The TCP transport: real sockets through Deno.listen and Deno.connect.
+ * The TCP transport: real sockets. Listening sockets are native TCP handles
+ * (node:net's, src/transports/_handle_endpoint.ts) where the runtime has them,
+ * so that a refused connection is reset (RST); otherwise, or when asked with
+ * `listener: "deno"`, they are Deno.listen listeners (below), whose refusals
+ * are an orderly close. Outgoing connections use Deno.connect.
  *
- * Facts it is built on (measured with Deno 2.9.6 on Linux; bench/results/transport_facts.md):
+ * Facts the Deno.listen endpoint is built on (measured with Deno 2.9.6 on Linux;
+ * bench/results/transport_facts.md):
  * - Deno.listen is synchronous, so bind reports WSAEADDRINUSE at once.
  * - Only one accept() may be pending on a Deno.Listener (a second fails with Busy).
  * - A listener closed while an accept() is pending frees its port only a
@@ -27,6 +32,19 @@ import { toWinsockError } from "../shared/_deno_errors.ts";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import { fromDenoAddr, type SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn, Transport } from "./transport.ts";
+import { hasTcpHandles } from "./_node_tcp.ts";
+import { HandleEndpoint } from "./_handle_endpoint.ts";
+
+/** How a `TcpTransport` is set up. */
+export interface TcpTransportOptions {
+  /**
+   * What listening sockets are: `"handle"` (the default where the runtime has
+   * node:net's native TCP handles, as Deno 2.9 does): refusals are resets;
+   * `"deno"`: Deno.listen listeners, whose refusals are an orderly close (FIN),
+   * because a Deno.TcpConn cannot send RST.
+   */
+  listener?: "handle" | "deno";
+}
 
 /**
  * OS backlog of a reservation that is bound but not listening: large, so that a
@@ -325,8 +343,10 @@ function requireDenoNet(): void {
 }
 
 /**
- * The TCP transport on Deno.listen / Deno.connect. Needs `--allow-net`. Made on
- * a runtime without Deno, it throws an Error that says so.
+ * The TCP transport: listening sockets on node:net's native TCP handles (a
+ * refusal is a reset) or, with `listener: "deno"`, on Deno.listen (a refusal is
+ * an orderly close); outgoing connections on Deno.connect. Needs
+ * `--allow-net`. Made on a runtime without Deno, it throws an Error that says so.
  *
  * @example A provider on TCP (the default transport)
  * ```ts
@@ -351,14 +371,36 @@ export class TcpTransport implements Transport {
   };
   /** Ports our own closed listeners are still releasing, and when they will be free. */
   #releasing = new Map<string, Promise<void>>();
+  /** Whether listening sockets are native handles (refusals reset) rather than Deno.listen listeners. */
+  readonly #handles: boolean;
 
-  /** A TCP transport; throws an Error off Deno. */
-  constructor() {
+  /**
+   * A TCP transport; throws an Error off Deno, and a TypeError for an unknown
+   * `listener`.
+   */
+  constructor(options: TcpTransportOptions = {}) {
     requireDenoNet();
+    const listener = options.listener ?? "handle";
+    if (listener !== "handle" && listener !== "deno") {
+      throw new TypeError(`listener must be "handle" or "deno", got ${String(listener)}`);
+    }
+    this.#handles = listener === "handle" && hasTcpHandles();
+  }
+
+  /** What listening sockets are here: "handle" (refusals reset) or "deno" (refusals close in order). */
+  get listener(): "handle" | "deno" {
+    return this.#handles ? "handle" : "deno";
   }
 
   /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */
   bind(addr: SockAddr): Endpoint {
+    if (this.#handles) {
+      const endpoint: Endpoint = new HandleEndpoint(addr, () => this.#streams++, this.#streamClosed, () => {
+        this.#live.delete(endpoint);
+      });
+      this.#live.add(endpoint);
+      return endpoint;
+    }
     let endpoint: TcpEndpoint;
     try {
       const listener = Deno.listen({
@@ -379,13 +421,22 @@ export class TcpTransport implements Transport {
     return endpoint;
   }
 
-  /** Connects with Deno.connect; `signal` aborts (the provider's timeout). */
+  /**
+   * Connects with Deno.connect; `signal` aborts (the provider's timeout). A
+   * reset during the connect (a refusal) is WSAECONNREFUSED, as on Windows.
+   */
   async connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn> {
     try {
       const conn = await Deno.connect({ hostname: to.address, port: to.port, transport: "tcp", signal });
       return this.track(conn);
     } catch (error) {
       if (signal.aborted) throw new WinsockError(WSA.WSAETIMEDOUT, "connect timed out", { cause: error });
+      if (error instanceof Deno.errors.ConnectionReset) {
+        // Reset before Deno.connect returned (a listener refusing at once): the connection was refused.
+        throw new WinsockError(WSA.WSAECONNREFUSED, "the connection was reset during connect", {
+          cause: error,
+        });
+      }
       throw toWinsockError(error, WSA.WSAECONNREFUSED);
     }
   }

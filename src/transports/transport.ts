@@ -30,9 +30,9 @@ export interface StreamConn {
   /** Orderly close: the peer reads the end of the stream. Idempotent. */
   close(): void;
   /**
-   * Abortive close, used to refuse or drop a pending connection. Where the
-   * transport can, the peer sees a reset; on Deno's TCP this is an orderly close
-   * (Deno.TcpConn cannot send RST). Idempotent.
+   * Abortive close, used to refuse or drop a pending connection: the peer sees
+   * a reset where the transport can send one (TCP with native handles, memory);
+   * on a Deno.TcpConn it is an orderly close (it cannot send RST). Idempotent.
    */
   reset(): void;
   /**
