@@ -16,6 +16,7 @@ import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn } from "./transport.ts";
 import { errnoName, newServerHandle, newSocketHandle, type TcpHandle } from "./_node_tcp.ts";
 import { handleAddr, HandleStream } from "./_handle_stream.ts";
+import { learnTcpConnClass } from "./_tcp_conn_class.ts";
 
 /**
  * OS backlog of a reservation that is bound but not listening: large, so that a
@@ -113,6 +114,7 @@ export class HandleEndpoint implements Endpoint {
       return Promise.reject(error);
     }
     const handle = this.#handle;
+    learnTcpConnClass(); // so that accepted connections can be detached as Deno.TcpConns
     if (!this.#ref) handle.unref();
     handle.onconnection = (status) => this.#arrive(handle, status);
   }

@@ -13,6 +13,7 @@ import type { Socket } from "node:net";
 import { WinsockError, WSA } from "../shared/errors.ts";
 import { AF_INET, AF_INET6 } from "../shared/constants.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
+import { knowsTcpConnClass, tcpConnFromRid } from "./_tcp_conn_class.ts";
 import type { StreamConn } from "./transport.ts";
 import { type HandleAddress, loadSocketClass, socketClass, type TcpHandle } from "./_node_tcp.ts";
 
@@ -133,6 +134,33 @@ export class HandleStream implements StreamConn {
     if (this.#closed) return;
     if (on) this.#handle.ref();
     else this.#handle.unref();
+  }
+
+  /**
+   * Hands the socket over as a Deno.TcpConn (this stream forgets it): only
+   * before anything was read or written through it (no bytes are buffered
+   * here), and once Deno's TcpConn class is known; else undefined.
+   */
+  detach(): Deno.Conn | undefined {
+    if (this.#closed || this.#socket || !knowsTcpConnClass()) return undefined;
+    const netAddr = (addr: SockAddr): Deno.NetAddr => ({
+      transport: "tcp",
+      hostname: addr.address,
+      port: addr.port,
+    });
+    const local = netAddr(this.local);
+    const remote = netAddr(this.remote);
+    let rid: number;
+    try {
+      rid = this.#handle.takeStream();
+    } catch {
+      return undefined;
+    }
+    if (typeof rid !== "number") return undefined;
+    this.#closed = true;
+    this.#handle.close(); // empty now: the socket belongs to the TcpConn
+    this.#onClose();
+    return tcpConnFromRid(rid, local, remote);
   }
 
   close(): void {

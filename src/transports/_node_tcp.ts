@@ -52,6 +52,8 @@ export interface TcpHandle {
   close(callback?: () => void): void;
   ref(): void;
   unref(): void;
+  /** Moves the connected socket out into a Deno resource; returns its id. The handle is empty then. */
+  takeStream(): number;
 }
 
 type TcpHandleClass = new (type: number) => TcpHandle;
@@ -78,7 +80,8 @@ function tcpHandleClass(): TcpHandleClass | null {
     const proto = TCP?.prototype as Partial<TcpHandle> | undefined;
     if (
       typeof TCP === "function" && typeof proto?.reset === "function" && typeof proto.accept === "function" &&
-      typeof proto.listen === "function" && typeof proto.bind6 === "function"
+      typeof proto.listen === "function" && typeof proto.bind6 === "function" &&
+      typeof proto.takeStream === "function"
     ) handleClass = TCP;
   } catch {
     // No process.binding, or no tcp_wrap in it.
