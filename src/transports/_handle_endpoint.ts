@@ -15,7 +15,8 @@ import { AF_INET6 } from "../shared/constants.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn } from "./transport.ts";
 import { errnoName, newServerHandle, newSocketHandle, type TcpHandle } from "./_node_tcp.ts";
-import { handleAddr, HandleStream } from "./_handle_stream.ts";
+import { type Adopt, HandleStream } from "./_handle_stream.ts";
+import { handleAddr } from "./_socket_stream.ts";
 import { learnTcpConnClass } from "./_tcp_conn_class.ts";
 
 /**
@@ -78,13 +79,16 @@ export class HandleEndpoint implements Endpoint {
   #opened: () => void;
   #connClosed: () => void;
   #forget: () => void;
+  #adopt: Adopt;
 
   /**
    * Reserves `addr` now (throws WSAEADDRINUSE, WSAEADDRNOTAVAIL, WSAEACCES).
    * `opened` and `closed` count the connections it makes (each made one is
-   * closed once); `forget` is called once the endpoint is closed.
+   * closed once); `forget` is called once the endpoint is closed; `adopt`
+   * wraps and counts the Deno.TcpConn an admitted connection becomes.
    */
-  constructor(addr: SockAddr, opened: () => void, closed: () => void, forget: () => void) {
+  constructor(addr: SockAddr, opened: () => void, closed: () => void, forget: () => void, adopt: Adopt) {
+    this.#adopt = adopt;
     this.#handle = openHandle(addr, BOUND_OS_BACKLOG);
     this.#handle.unref(); // a reservation does not keep the process alive (a listening one does)
     this.local = handleAddr(this.#handle, "getsockname");
@@ -148,7 +152,7 @@ export class HandleEndpoint implements Endpoint {
       const client = newSocketHandle();
       failure = handle.accept(client);
       if (failure === 0) {
-        conn = new HandleStream(client, this.#connClosed);
+        conn = new HandleStream(client, this.#connClosed, this.#adopt);
         this.#opened();
       }
     }

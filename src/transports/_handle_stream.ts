@@ -1,265 +1,146 @@
 /**
  * A connection accepted on a native TCP handle (src/transports/_node_tcp.ts),
- * as a StreamConn. Until it is read, written or closed it is only the handle,
- * so a refusal costs an accept and a reset; its first read or write wraps the
- * handle in a node:net Socket (allowHalfOpen, as a Deno.TcpConn: the peer's
- * FIN ends reads only). `close()` sends FIN (RST if received bytes are left
- * unread, as Linux does), `reset()` a bare RST.
+ * as a StreamConn. Until it is used it is only the handle, so a refusal costs
+ * an accept and a reset (`reset()`: a bare RST). Its first read, write or
+ * other use moves the socket into a Deno.TcpConn (the handle's `takeStream`),
+ * so an admitted connection's bytes go through Deno exactly as on a
+ * Deno.listen listener (the `adopt` the transport gives: its TcpStream); a
+ * later `reset()` is then an orderly close, as there. Where no Deno.TcpConn
+ * can be made (src/transports/_tcp_conn_class.ts), a node:net Socket carries
+ * the bytes instead (src/transports/_socket_stream.ts).
  *
  * @module
  */
 
-import type { Socket } from "node:net";
 import { WinsockError, WSA } from "../shared/errors.ts";
-import { AF_INET, AF_INET6 } from "../shared/constants.ts";
 import type { SockAddr } from "../shared/_sockaddr.ts";
-import { knowsTcpConnClass, tcpConnFromRid } from "./_tcp_conn_class.ts";
 import type { StreamConn } from "./transport.ts";
-import { type HandleAddress, loadSocketClass, socketClass, type TcpHandle } from "./_node_tcp.ts";
+import type { TcpHandle } from "./_node_tcp.ts";
+import { handleAddr, SocketStream } from "./_socket_stream.ts";
+import { knowsTcpConnClass, tcpConnFromRid } from "./_tcp_conn_class.ts";
 
-/** Bytes read from the socket and not yet taken by `read` above which the socket is paused. */
-const READ_AHEAD_BYTES = 64 * 1024;
+/** Wraps and counts a Deno connection (the transport's `track`). */
+export type Adopt = (conn: Deno.TcpConn) => StreamConn;
 
-/** node:net error codes → Winsock codes; anything else is WSAECONNRESET. */
-const NODE_ERROR_CODES: Readonly<Record<string, number>> = {
-  ECONNRESET: WSA.WSAECONNRESET,
-  EPIPE: WSA.WSAECONNRESET,
-  ECONNABORTED: WSA.WSAECONNABORTED,
-  ETIMEDOUT: WSA.WSAETIMEDOUT,
-  ENOTCONN: WSA.WSAENOTCONN,
-  ENETUNREACH: WSA.WSAENETUNREACH,
-  EHOSTUNREACH: WSA.WSAEHOSTUNREACH,
-};
-
-/** A node:net error as a WinsockError. */
-function toWinsock(error: unknown): WinsockError {
-  if (error instanceof WinsockError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new WinsockError(NODE_ERROR_CODES[String(code)] ?? WSA.WSAECONNRESET, detail, { cause: error });
+function closed(): Promise<never> {
+  return Promise.reject(new WinsockError(WSA.WSAENOTSOCK, "the connection is closed"));
 }
 
-/** A handle's address as a SockAddr. */
-export function handleAddr(handle: TcpHandle, which: "getsockname" | "getpeername"): SockAddr {
-  const out: HandleAddress = {};
-  handle[which](out);
-  const address = out.address ?? "";
-  return { family: out.family === "IPv6" ? AF_INET6 : AF_INET, address, port: out.port ?? 0 };
+function netAddr(addr: SockAddr): Deno.NetAddr {
+  return { transport: "tcp", hostname: addr.address, port: addr.port };
 }
 
-interface Reader {
-  buf: Uint8Array;
-  resolve(n: number | null): void;
-  reject(error: unknown): void;
-}
-
-/** An accepted connection on a native handle. */
+/** An accepted handle, undecided until first used. */
 export class HandleStream implements StreamConn {
+  #handle: TcpHandle;
+  #onClose: () => void;
+  #adopt: Adopt;
+  #inner: StreamConn | undefined;
+  #closed = false;
+  /** `setRef` before first use, applied to the stream made then. */
+  #ref = true;
   #local: SockAddr | undefined;
   #remote: SockAddr | undefined;
-  #handle: TcpHandle;
-  #socket: Socket | undefined;
-  #onClose: () => void;
-  #closed = false;
-  /** Bytes received and not yet read, oldest first (`#head` is the first unread chunk). */
-  #chunks: Uint8Array[] = [];
-  #head = 0;
-  #buffered = 0;
-  #ended = false;
-  #error: WinsockError | undefined;
-  #reader: Reader | undefined;
 
-  constructor(handle: TcpHandle, onClose: () => void) {
+  /** `onClose` is called once when this stream is closed, reset, detached or handed to `adopt`. */
+  constructor(handle: TcpHandle, onClose: () => void, adopt: Adopt) {
     this.#handle = handle;
     this.#onClose = onClose;
+    this.#adopt = adopt;
   }
 
   /** This end's address (asked of the handle when first needed: a refusal never needs it). */
   get local(): SockAddr {
-    return this.#local ??= handleAddr(this.#handle, "getsockname");
+    return this.#inner?.local ?? (this.#local ??= handleAddr(this.#handle, "getsockname"));
   }
 
   /** The peer's address (asked of the handle when first needed). */
   get remote(): SockAddr {
-    return this.#remote ??= handleAddr(this.#handle, "getpeername");
+    return this.#inner?.remote ?? (this.#remote ??= handleAddr(this.#handle, "getpeername"));
   }
 
   read(buf: Uint8Array): Promise<number | null> {
-    if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK, "the connection is closed"));
-    if (this.#reader) {
-      return Promise.reject(new WinsockError(WSA.WSAEINPROGRESS, "a read is already pending"));
-    }
-    if (this.#buffered > 0) return Promise.resolve(this.#take(buf));
-    if (this.#error) return Promise.reject(this.#error);
-    if (this.#ended) return Promise.resolve(null);
-    if (!this.#socket && !this.#open()) return loadSocketClass().then(() => this.read(buf));
-    return new Promise((resolve, reject) => {
-      this.#reader = { buf, resolve, reject };
-    });
+    return this.#use()?.read(buf) ?? closed();
   }
 
   write(data: Uint8Array): Promise<number> {
-    if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK, "the connection is closed"));
-    if (this.#error) return Promise.reject(this.#error);
-    if (!this.#socket) {
-      // Measured on Deno 2.9.6: the first write on an accepted handle made in the same macrotask as
-      // the peer's half close (FIN) fails with EPIPE; one macrotask later it succeeds. So a
-      // connection whose first operation is a write waits one macrotask (server-speaks-first
-      // protocols only; a connection that read first has its socket already).
-      if (!this.#open()) return loadSocketClass().then(() => this.write(data));
-      return new Promise((resolve) => setTimeout(resolve, 0)).then(() => this.write(data));
-    }
-    const socket = this.#socket;
-    return new Promise((resolve, reject) => {
-      socket.write(data, (error) => error ? reject(toWinsock(error)) : resolve(data.length));
-    });
+    return this.#use()?.write(data) ?? closed();
   }
 
-  /** What was received and not yet read (FIONREAD); starts reading if nothing has read yet. */
   available(): number {
-    if (!this.#socket && !this.#closed) this.#open() ?? void loadSocketClass().then(() => this.available());
-    return this.#buffered;
+    return this.#use()?.available?.() ?? 0;
   }
 
-  /** Half close: FIN once the bytes written are sent; reads go on. */
   closeWrite(): void {
-    if (this.#closed) return;
-    const socket = this.#socket ?? this.#open();
-    if (!socket) void loadSocketClass().then(() => this.closeWrite());
-    else socket.end();
+    this.#use()?.closeWrite?.();
   }
 
-  /** Whether pending reads and writes keep the process alive (the socket shares the handle). */
   setRef(on: boolean): void {
+    if (this.#inner) return this.#inner.setRef?.(on);
     if (this.#closed) return;
+    this.#ref = on;
     if (on) this.#handle.ref();
     else this.#handle.unref();
   }
 
-  /**
-   * Hands the socket over as a Deno.TcpConn (this stream forgets it): only
-   * before anything was read or written through it (no bytes are buffered
-   * here), and once Deno's TcpConn class is known; else undefined.
-   */
+  /** The socket as a Deno.TcpConn for a new owner, when one can be made and nothing was read ahead. */
   detach(): Deno.Conn | undefined {
-    if (this.#closed || this.#socket || !knowsTcpConnClass()) return undefined;
-    const netAddr = (addr: SockAddr): Deno.NetAddr => ({
-      transport: "tcp",
-      hostname: addr.address,
-      port: addr.port,
-    });
+    if (this.#inner) return this.#inner.detach?.();
+    if (this.#closed) return undefined;
+    const conn = this.#take();
+    if (!conn) return undefined;
+    this.#closed = true;
+    this.#onClose();
+    return conn;
+  }
+
+  close(): void {
+    if (this.#inner) return this.#inner.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.local; // the addresses stay readable after the close
+    void this.remote;
+    this.#handle.close();
+    this.#onClose();
+  }
+
+  reset(): void {
+    if (this.#inner) return this.#inner.reset();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#handle.reset(); // SO_LINGER 0: the close sends RST
+    this.#handle.close();
+    this.#onClose();
+  }
+
+  /** The stream that carries the bytes, made on first use; undefined once closed unused. */
+  #use(): StreamConn | undefined {
+    if (this.#inner) return this.#inner;
+    if (this.#closed) return undefined;
+    const conn = this.#take();
+    if (conn) {
+      this.#onClose(); // handed over: the transport counts the TcpStream instead
+      this.#inner = this.#adopt(conn);
+    } else {
+      this.#inner = new SocketStream(this.#handle, this.#onClose);
+    }
+    if (!this.#ref) this.#inner.setRef?.(false);
+    return this.#inner;
+  }
+
+  /** Moves the socket out of the handle into a Deno.TcpConn, when Deno's class is known. */
+  #take(): Deno.TcpConn | undefined {
+    if (!knowsTcpConnClass()) return undefined;
     const local = netAddr(this.local);
     const remote = netAddr(this.remote);
-    let rid: number;
+    let rid: unknown;
     try {
       rid = this.#handle.takeStream();
     } catch {
       return undefined;
     }
     if (typeof rid !== "number") return undefined;
-    this.#closed = true;
     this.#handle.close(); // empty now: the socket belongs to the TcpConn
-    this.#onClose();
     return tcpConnFromRid(rid, local, remote);
-  }
-
-  close(): void {
-    this.#end(false);
-  }
-
-  reset(): void {
-    this.#end(true);
-  }
-
-  #end(abortive: boolean): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!abortive) {
-      // The addresses stay readable after the close (a refusal's reset never needs them).
-      void this.local;
-      void this.remote;
-    }
-    const reader = this.#reader;
-    this.#reader = undefined;
-    if (this.#socket) {
-      if (abortive) this.#socket.resetAndDestroy();
-      else this.#socket.destroy();
-    } else {
-      if (abortive) this.#handle.reset();
-      this.#handle.close();
-    }
-    reader?.reject(new WinsockError(WSA.WSAEINTR, "the connection was closed"));
-    this.#onClose();
-  }
-
-  /**
-   * The socket over the handle, made on first use (undefined while node:net is
-   * still loading); it reads at once, paused above READ_AHEAD_BYTES.
-   */
-  #open(): Socket | undefined {
-    const SocketClass = socketClass();
-    if (!SocketClass) return undefined;
-    const socket = new SocketClass(
-      { handle: this.#handle, readable: true, writable: true, allowHalfOpen: true } as never,
-    );
-    socket.on("data", (chunk: Uint8Array) => this.#received(chunk));
-    socket.on("end", () => {
-      this.#ended = true;
-      this.#settleReader();
-    });
-    socket.on("error", (error: unknown) => {
-      this.#error ??= toWinsock(error);
-      this.#settleReader();
-    });
-    this.#socket = socket;
-    return socket;
-  }
-
-  #received(chunk: Uint8Array): void {
-    const reader = this.#reader;
-    if (reader) {
-      this.#reader = undefined;
-      const n = Math.min(chunk.length, reader.buf.length);
-      reader.buf.set(chunk.subarray(0, n));
-      if (n < chunk.length) this.#keep(chunk.subarray(n));
-      reader.resolve(n);
-      return;
-    }
-    this.#keep(chunk);
-  }
-
-  #keep(chunk: Uint8Array): void {
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    if (this.#buffered >= READ_AHEAD_BYTES) this.#socket?.pause();
-  }
-
-  /** Moves buffered bytes into `buf`; resumes the socket once below the read-ahead limit. */
-  #take(buf: Uint8Array): number {
-    let n = 0;
-    while (n < buf.length && this.#head < this.#chunks.length) {
-      const chunk = this.#chunks[this.#head];
-      const k = Math.min(chunk.length, buf.length - n);
-      buf.set(k === chunk.length ? chunk : chunk.subarray(0, k), n);
-      n += k;
-      if (k === chunk.length) this.#head++;
-      else this.#chunks[this.#head] = chunk.subarray(k);
-    }
-    if (this.#head === this.#chunks.length) {
-      this.#chunks = [];
-      this.#head = 0;
-    }
-    this.#buffered -= n;
-    if (this.#buffered < READ_AHEAD_BYTES && this.#socket?.isPaused()) this.#socket.resume();
-    return n;
-  }
-
-  /** A pending read learns of the end of the stream (null) or of the error. */
-  #settleReader(): void {
-    const reader = this.#reader;
-    if (!reader) return;
-    this.#reader = undefined;
-    if (this.#error) reader.reject(this.#error);
-    else reader.resolve(null);
   }
 }

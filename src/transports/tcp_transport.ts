@@ -395,9 +395,13 @@ export class TcpTransport implements Transport {
   /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */
   bind(addr: SockAddr): Endpoint {
     if (this.#handles) {
-      const endpoint: Endpoint = new HandleEndpoint(addr, () => this.#streams++, this.#streamClosed, () => {
-        this.#live.delete(endpoint);
-      });
+      const endpoint: Endpoint = new HandleEndpoint(
+        addr,
+        () => this.#streams++,
+        this.#streamClosed,
+        () => this.#live.delete(endpoint),
+        (conn) => this.track(conn),
+      );
       this.#live.add(endpoint);
       return endpoint;
     }
