@@ -79,10 +79,31 @@ async function respond(
     res.end();
     return;
   }
+  const reader = response.body.getReader();
   try {
-    for await (const chunk of response.body) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
-      if (res.destroyed) break;
+    // A body that is whole at once (the common case: a string or bytes) goes out with its
+    // length in one write; a streamed one chunk by chunk.
+    const first = await reader.read();
+    if (first.done) {
+      res.end();
+      return;
+    }
+    const next = reader.read();
+    const soon = await Promise.race([
+      next,
+      new Promise<"later">((resolve) => setTimeout(() => resolve("later"), 0)),
+    ]);
+    if (soon !== "later" && soon.done) {
+      res.end(first.value);
+      return;
+    }
+    res.write(first.value);
+    for (let step = await next; !step.done; step = await reader.read()) {
+      if (!res.write(step.value)) await new Promise((resolve) => res.once("drain", resolve));
+      if (res.destroyed) {
+        await reader.cancel().catch(() => {}); // the client went away: stop the body's source
+        return;
+      }
     }
     res.end();
   } catch {

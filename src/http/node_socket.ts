@@ -144,6 +144,25 @@ export class NodeSocket extends Duplex {
     );
   }
 
+  /**
+   * Writes chunks queued together (a corked response: head, body, chunked
+   * terminator) as one write, so that they leave in one segment instead of
+   * several small ones that Nagle's algorithm and delayed ACKs would hold back.
+   */
+  override _writev(
+    chunks: { chunk: Uint8Array; encoding: string }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    const total = chunks.reduce((sum, c) => sum + c.chunk.length, 0);
+    const joined = new Uint8Array(total);
+    let at = 0;
+    for (const { chunk } of chunks) {
+      joined.set(chunk, at);
+      at += chunk.length;
+    }
+    this._write(joined, "buffer", callback);
+  }
+
   /** `end()`: half closes the connection, the peer reads the end of the stream (stream internals). */
   override _final(callback: (error?: Error | null) => void): void {
     this.connection.closeWrite().then(() => callback(), () => callback());
