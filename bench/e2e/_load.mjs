@@ -21,7 +21,9 @@
  * Each connection ends as one of:
  * - served: the response (`HTTP/1.1 200`) arrived before the end of the stream;
  * - refused: the connection was established and then ended (end of stream or
- *   reset) before any byte arrived: acceptq's refusal;
+ *   reset) before any byte arrived, or was reset before its handshake completed
+ *   (ECONNRESET, or ECONNREFUSED when the reset beat it): acceptq's refusal, an
+ *   orderly close or a reset depending on the listener;
  * - timed out: no outcome within `--timeout-ms` of its connect call (for example a
  *   SYN dropped by a full kernel queue, retransmitted after 1 s, 3 s, ...; the
  *   bound runs from the connect call, whatever happens meanwhile);
@@ -118,9 +120,14 @@ function one() {
       if (closedAt <= deadline) servedInWindow++;
     } else if (expired) {
       timedOut++;
-    } else if (connectedAt > 0 && bytes === 0 && (!error || error.code === "ECONNRESET")) {
+    } else if (
+      bytes === 0 &&
+      (connectedAt > 0
+        ? !error || error.code === "ECONNRESET"
+        : error?.code === "ECONNRESET" || error?.code === "ECONNREFUSED")
+    ) {
       refused.push(now - t0);
-      refusedAfterHandshake.push(now - connectedAt);
+      if (connectedAt > 0) refusedAfterHandshake.push(now - connectedAt);
       if (retryMs > 0) {
         backingOff++;
         setTimeout(() => {

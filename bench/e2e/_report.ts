@@ -173,7 +173,7 @@ function overloadSection(report: E2eReport): string[] {
       runs,
     ),
     overloadRow("served: connect → response", (r) => triple(r.client.latencyMs.served), runs),
-    overloadRow("refused (end of stream before any byte)", (r) => int(r.client.refused), runs),
+    overloadRow("refused (reset or end of stream before any byte)", (r) => int(r.client.refused), runs),
     overloadRow("refused: connect → refusal", (r) => `**${triple(r.client.latencyMs.refused)}**`, runs),
     overloadRow(
       "refused: handshake → refusal",
