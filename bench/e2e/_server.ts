@@ -24,7 +24,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { listen } from "../../mod.ts";
+import { listen, TcpTransport } from "../../mod.ts";
 import type { ListenerStats } from "../../mod.ts";
 
 /** The fixed response every server of the benchmark sends. */
@@ -138,6 +138,8 @@ async function main(): Promise<void> {
       workers: { type: "string", default: "0" },
       "hold-ms": { type: "string", default: "0" },
       "refuse-all": { type: "boolean", default: false },
+      // acceptq only: what its listening socket is (bench/refusal/listener_ab.ts compares the two).
+      listener: { type: "string", default: "handle" },
     },
   });
   const kind = values.kind;
@@ -150,7 +152,8 @@ async function main(): Promise<void> {
   let close: () => void;
   let boundPort: number;
   if (kind === "acceptq") {
-    const acceptq = listen({ hostname: "127.0.0.1", port, backlog });
+    const transport = new TcpTransport({ listener: values.listener as "handle" | "deno" });
+    const acceptq = listen({ hostname: "127.0.0.1", port, backlog, transport });
     listener = acceptq;
     stats = () => acceptq.stats();
     close = () => acceptq.close();

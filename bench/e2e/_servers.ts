@@ -107,7 +107,7 @@ export async function startServer(
 }
 
 /** CPU time (user + system, all threads) the process `pid` has used so far, in seconds (Linux /proc). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   // Fields after the command name (which is in parentheses and may contain spaces): utime is 14th, stime 15th.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

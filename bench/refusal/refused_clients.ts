@@ -225,6 +225,34 @@ function ncClient(stdinOpen: boolean) {
     repeat(n, concurrent, () => ncTrial(port, stdinOpen));
 }
 
+/**
+ * One `curl -sS http://HOST:PORT/` (an HTTP client that speaks first): what it
+ * reports (exit code and message); the refusal is the whole run, process start included.
+ */
+async function curlTrial(port: number): Promise<Trial> {
+  const t0 = performance.now();
+  const out = await new Deno.Command("curl", {
+    args: ["-sS", "-m", String(Math.ceil(WAIT_MS / 1000)), `http://${HOST}:${port}/`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const total = performance.now() - t0;
+  const said = new TextDecoder().decode(out.stderr).trim().replace(/ \d+ ms/g, " N ms")
+    .replace(/port \d+/g, "port PORT").replace(/\s+/g, " ");
+  const waiting = out.code === 28; // curl's "operation timed out"
+  return {
+    seen: `exit ${out.code}${said ? `, "${said}"` : ""}`,
+    connectMs: null,
+    refusalMs: null,
+    totalMs: total,
+    waiting,
+  };
+}
+
+function curlClient(port: number, n: number, concurrent: boolean): Promise<Trial[]> {
+  return repeat(n, concurrent, () => curlTrial(port));
+}
+
 /** A raw Deno.connect in this process, then one read. */
 async function denoTrial(port: number): Promise<Trial> {
   const t0 = performance.now();
@@ -354,6 +382,7 @@ async function have(command: string, versionArgs: string[]): Promise<string | un
 const nodeVersion = await have("node", ["--version"]);
 const pythonVersion = await have("python3", ["--version"]);
 const ncVersion = await have("nc", ["-h"]);
+const curlVersion = await have("curl", ["--version"]);
 
 type Kind = {
   client: string;
@@ -383,6 +412,11 @@ const kinds: Kind[] = [
     available: ncVersion,
     run: ncClient(true),
     trials: 3,
+  },
+  {
+    client: "`curl -sS http://127.0.0.1:PORT/` (one process per trial; the time is the whole run)",
+    available: curlVersion,
+    run: curlClient,
   },
   { client: "raw `Deno.connect` + `read` (this process)", available: "deno", run: denoClient },
 ];
@@ -449,15 +483,16 @@ const md = `# What a refused client sees
 Written by \`${command}\` on ${new Date().toISOString()}.
 Deno ${Deno.version.deno}, ${nodeVersion ? `Node ${nodeVersion}` : "no Node"}, ${
   pythonVersion ?? "no Python"
-}, ${
-  ncVersion ? `nc: ${ncVersion}` : "no nc"
+}, ${ncVersion ? `nc: ${ncVersion}` : "no nc"}, ${
+  curlVersion?.split(" ").slice(0, 2).join(" ") ?? "no curl"
 }; ${Deno.build.os} ${Deno.build.arch}; loopback (127.0.0.1) only.
 
 ## Refused by acceptq
 
 An acceptq listener (\`socket\`, \`bind 127.0.0.1:0\`, \`listen(s, 1)\`) whose one queue slot holds a connection
-nobody accepts. Each client connects ${TRIALS} times, one after another; every attempt is refused by the accept pump,
-which closes the connection at once with \`Deno.TcpConn.close()\` (a FIN: Deno cannot send RST).
+nobody accepts. Each client connects ${TRIALS} times, one after another; every attempt is refused by the accept pump
+in the default refusal form, \`"reset"\`: the connection is reset at once (RST, through the native TCP handle the
+listening socket is; bench/results/refusal_mechanism.md).
 *Handshake* is the time from the connect call to the completed TCP handshake; *refusal* is the time from the completed
 handshake to the moment the client learns it was refused (end of stream, reset, error, exit). For the in-process Winsock
 \`connect()\`, which reports the refusal itself, *refusal* is the whole call. For \`nc\` the handshake time includes
@@ -468,12 +503,13 @@ The listener counted ${stats.refused} refused (expected ${expectedRefused}) and 
 |---|---|---|---|---|---|
 ${refusedRows.map(refusedRow).join("\n")}
 
-Interactive \`nc\` (stdin open) shows "succeeded!" and then nothing: it does not act on the FIN while its stdin is
-open. Checked by hand with the same server: a user who types a line gets no error (the refused socket answers it with
-RST); nc exits silently (code 0) when the second line is written (EPIPE), e.g. \`(sleep 0.3; echo hi; sleep 0.3; echo
-again; sleep 3) | nc -v 127.0.0.1 PORT\` exits after about 0.6 s, and with only one line it stays until its stdin ends.
-A client that needs an explicit error (ECONNRESET, WSAECONNREFUSED) sees none from an external acceptq refusal: the
-signal is the end of stream right after the handshake (SPEC L5 asks for a reset; see README).
+A reset reaches the client either before its connect has returned (then the connect itself fails: ECONNRESET,
+or ECONNREFUSED) or right after it (then its first read or write fails with ECONNRESET); which one depends on
+scheduling, so a client kind may show both. \`nc\` either prints "succeeded!" and exits 0 at once, or reports
+"Connection reset by peer" and exits 1; it exits even with its stdin open (after a FIN it stayed until its stdin
+ended). curl reports "(56) Recv failure: Connection reset by peer" or "(7) Couldn't connect to server". With
+\`listen({ refusal: "close" })\` (or the provider option) the refusal is an orderly close instead (FIN: Node \`end\`,
+Python \`b''\`, curl "Empty reply from server"), and a function answers in the protocol (an HTTP 503) before the close.
 
 ## For contrast: raw \`Deno.listen\` with a full OS queue
 
