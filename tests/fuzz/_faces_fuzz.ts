@@ -67,6 +67,15 @@ export interface FuzzOptions {
   transport: "memory" | "tcp";
   /** The most waiting calls at once; beyond it the run lets them settle first. Default 200. */
   maxPending?: number;
+  /**
+   * Also generate the calls of known defects (see KNOWN_DEFECTS), to see them found or see that
+   * they are fixed. Default false: CI stays green while they are being fixed.
+   */
+  knownDefects?: boolean;
+  /** How long the cleanup waits for calls to settle and objects and descriptors to come back. Default 5000 ms. */
+  settleMs?: number;
+  /** Called before each call with its number: a test of the fuzzer plants a fault with it. */
+  onCall?: (call: number) => void;
 }
 
 /** What a run did and found. */
@@ -88,6 +97,15 @@ export interface FuzzResult {
   /** Everything that broke a rule; empty when the run is clean. */
   findings: string[];
 }
+
+/**
+ * Call patterns that broke a rule when the fuzzer was written, each issue 8's defect of that
+ * number, fixed apart: generated only with `knownDefects`.
+ */
+export const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
+  "6": "WskAccept with a non-writable RemoteAddress throws a TypeError and leaves its IRP pending",
+  "7": "accept with an address whose setter throws takes the connection and loses its descriptor",
+};
 
 /** mulberry32: a small, fast, seeded generator of floats in [0, 1). */
 export function prng(seed: number): () => number {
@@ -125,11 +143,46 @@ function describeError(error: unknown): string {
   return `non-Error ${String(error)}`;
 }
 
-/** Runs `options.calls` random calls, closes everything, and checks that nothing is left. */
+/**
+ * Runs `options.calls` random calls, closes everything, and checks that nothing is left. A throw
+ * of the fuzzer itself is a finding too (the listener that catches unhandled rejections would
+ * otherwise swallow it).
+ */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    unhandled.push(event.reason);
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  try {
+    return await fuzz(options, unhandled);
+  } catch (error) {
+    sharedProvider().closeAll();
+    configure({});
+    const stack = error instanceof Error ? error.stack : String(error);
+    return {
+      seed: options.seed,
+      calls: options.calls,
+      transport: options.transport,
+      ms: 0,
+      asyncCalls: 0,
+      thins: 0,
+      outcomes: { ok: 0, failed: 0, rejectedArgs: 0 },
+      byCall: {},
+      failures: {},
+      findings: [`seed ${options.seed}: the fuzzer itself threw ${stack}`],
+    };
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
+}
+
+async function fuzz(options: FuzzOptions, unhandled: unknown[]): Promise<FuzzResult> {
   const started = performance.now();
   const random = prng(options.seed);
   const maxPending = options.maxPending ?? 200;
+  const known = options.knownDefects ?? false;
   const tcp = options.transport === "tcp";
   const findings: string[] = [];
   const outcomes = { ok: 0, failed: 0, rejectedArgs: 0 };
@@ -148,13 +201,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     else if (kind === 1) outcomes.failed++;
     else outcomes.rejectedArgs++;
   };
-
-  const unhandled: unknown[] = [];
-  const onUnhandled = (event: PromiseRejectionEvent) => {
-    event.preventDefault();
-    unhandled.push(event.reason);
-  };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
 
   const transport: Transport = tcp ? new TcpTransport() : new MemoryTransport({ bufferBytes: 4096 });
   configure({ transport, connectTimeoutMs: 2000 });
@@ -275,6 +321,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     if (r < 0.9) return null as unknown as SockAddr;
     return Object.freeze({}) as SockAddr;
   };
+  /** An accept's out-parameter: also one whose setter throws (defect 7). */
+  const acceptAddress = (): SockAddr | undefined => {
+    if (known && chance(0.05)) {
+      return Object.defineProperty({}, "port", {
+        set() {
+          throw new TypeError("a setter that throws");
+        },
+      }) as SockAddr;
+    }
+    return chance(0.5) ? outAddress() : undefined;
+  };
   const buffer = (): Uint8Array => {
     const r = random();
     if (r < 0.9) return new Uint8Array(int(3000) + 1);
@@ -343,7 +400,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       if (sync("listen", () => wsListen(s, number([0, 1, 2, 5, 200, 0x7fffffff]))) === 0) listened(s);
     }],
     [5, () => {
-      const out = chance(0.5) ? outAddress() : undefined;
+      const out = acceptAddress();
       later("accept", () => wsAccept(descriptor(listening), out), (s) => remember(s, connected));
     }],
     [6, () => {
@@ -419,8 +476,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     }],
     [4, () => {
       const used = irp();
-      // Known defect (issue 8 defect 6): a non-writable RemoteAddress leaves the IRP pending; not generated.
-      const remote = chance(0.5) ? ({} as SockAddr) : undefined;
+      const remote = known && chance(0.1) ? outAddress() : chance(0.5) ? ({} as SockAddr) : undefined; // defect 6
       sync("WskAccept", () => WskAccept(wskSocket(), used!, remote));
       trackIrp("WskAccept IRP", used, addWsk);
     }],
@@ -442,6 +498,28 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     [1, () => sync("WskGetLocalAddress", () => WskGetLocalAddress(wskSocket(), outAddress()))],
     [1, () => sync("WskCloseSocket", () => WskCloseSocket(wskSocket(), irp(false)))],
     [1, () => sync("IRP.cancel", () => irps.length > 0 && pick(irps).cancel())],
+    // Sequences within one turn
+    [2, () => {
+      // A listener closed and its port bound again at once, then closed too (issue 8 defect 2's sequence).
+      const s = descriptor(listening);
+      const name = {} as SockAddr;
+      if (typeof s !== "number" || provider.getsockname(s, name) !== 0) return;
+      sync("closesocket (rebind)", () => wsClose(s));
+      const again = sync("socket (rebind)", () => wsSocket(name.family, 1, 0));
+      if (again === undefined || again < 0) return;
+      remember(again, created);
+      sync("bind (rebind)", () => wsBind(again, name));
+      if (chance(0.5)) sync("listen (rebind)", () => wsListen(again, 4));
+      sync("closesocket (rebind)", () => wsClose(again));
+    }],
+    [2, () => {
+      // A connect cancelled by its socket's close in the same turn.
+      const s = sync("socket (cancelled connect)", () => wsSocket(2, 1, 0));
+      if (s === undefined || s < 0) return;
+      remember(s, created);
+      later("connect (cancelled)", () => wsConnect(s, peerAddress()));
+      sync("closesocket (cancelled connect)", () => wsClose(s));
+    }],
     // The idiomatic face
     [3, () => {
       const listener = sync("listen()", () =>
@@ -497,6 +575,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const yieldEvery = tcp ? 8 : 32;
   WSAStartup(0x0202);
   for (call = 0; call < options.calls; call++) {
+    options.onCall?.(call);
     choose()();
     if (call % yieldEvery === yieldEvery - 1 || pending.size > maxPending) {
       await macrotask();
@@ -511,7 +590,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   for (const listener of listeners) sync("cleanup Listener.close", () => listener.close());
   for (const conn of connections) sync("cleanup Connection.close", () => conn.close());
   provider.closeAll();
-  const deadline = performance.now() + 5000;
+  const deadline = performance.now() + (options.settleMs ?? 5000);
   while (pending.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   for (const what of [...pending.values()].slice(0, 10)) finding(`never settled: ${what}`);
   const stuck = irps.filter((i) => i.pending).length;
@@ -529,7 +608,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const fdsAfter = openFds();
   if (fdsAfter > fdsBefore) finding(`${fdsAfter - fdsBefore} file descriptor(s) more than before the run`);
   await macrotask();
-  globalThis.removeEventListener("unhandledrejection", onUnhandled);
   for (const reason of unhandled.slice(0, 10)) finding(`unhandled rejection: ${describeError(reason)}`);
   configure({});
   return {

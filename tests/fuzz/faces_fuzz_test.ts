@@ -3,6 +3,8 @@
 // ending with no unhandled rejection, every promise and IRP settled, and no socket, pending
 // connection, transport object or file descriptor left. `deno task fuzz` runs a million.
 import { strictEqual as is } from "node:assert/strict";
+import { sharedProvider } from "../../src/provider/runtime.ts";
+import type { Endpoint } from "../../src/transports/transport.ts";
 import { type FuzzOptions, runFuzz } from "./_faces_fuzz.ts";
 
 /** Fixed seeds, so that CI is reproducible; `deno task fuzz` draws new ones. */
@@ -31,3 +33,31 @@ for (const options of RUNS) {
     );
   });
 }
+
+Deno.test("fuzz: a run reports an unhandled rejection and a transport object left live that were planted in it", async () => {
+  let leaked: Endpoint | undefined;
+  const result = await runFuzz({
+    seed: 7,
+    calls: 300,
+    transport: "memory",
+    settleMs: 200,
+    onCall: (call) => {
+      if (call === 100) void Promise.reject(new Error("planted"));
+      // An address reserved behind the provider's back, which no cleanup of the faces closes.
+      if (call === 299) {
+        leaked = sharedProvider().transport.bind({ family: 2, address: "127.0.0.1", port: 0 });
+      }
+    },
+  });
+  is(
+    result.findings.some((f) => f.includes("unhandled rejection: Error: planted")),
+    true,
+    result.findings.join("\n"),
+  );
+  is(
+    result.findings.some((f) => f.includes("1 transport object(s) still live")),
+    true,
+    result.findings.join("\n"),
+  );
+  leaked?.close();
+});
