@@ -24,8 +24,13 @@ import { failRecord, newRecord, type Pending, type SocketRecord, type Waiter } f
 /** `Pending.admittedAt` of a connection handed to a waiting accept on arrival: it waited 0 ms. */
 const HANDED_OVER = -1;
 
-/** How long the pump waits before accepting again after a passing OS failure. */
-const RETRY_MS = 20;
+/**
+ * How long the pump waits before accepting again after a passing OS failure
+ * (such as running out of file descriptors): doubling from the first to the
+ * last value while the failure lasts, back to the first after a success (as Go's
+ * net/http server backs off from 5 ms to 1 s).
+ */
+export const ACCEPT_RETRY_MS = { first: 5, last: 1000 } as const;
 
 /** The accept side of one provider: its pumps, admissions, waiters and adoptions. */
 export class Acceptor {
@@ -54,17 +59,23 @@ export class Acceptor {
 
   /** The accept pump of one listening stream socket: admit or refuse every arriving connection. */
   async pump(s: number, rec: SocketRecord, endpoint: Endpoint): Promise<void> {
+    let retryMs: number = ACCEPT_RETRY_MS.first;
     while (!rec.closed && rec.endpoint === endpoint) {
       let conn: StreamConn;
       try {
         conn = await endpoint.accept();
       } catch (error) {
-        if (rec.closed || rec.endpoint !== endpoint || wsaCodeOf(error) === WSA.WSAEINTR) return;
-        if (wsaCodeOf(error) === WSA.WSAENETDOWN) return failRecord(rec, error);
-        // A passing OS failure (for example the process is out of file descriptors): try again shortly.
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        if (rec.closed || rec.endpoint !== endpoint) return;
+        const code = wsaCodeOf(error);
+        if (code === WSA.WSAEINTR) return;
+        if (code === WSA.WSAENETDOWN) return failRecord(rec, error);
+        if (code === WSA.WSAEMFILE && await this.#shed(s, rec, endpoint)) continue;
+        // A passing OS failure (out of descriptors with no reserve to decide with): back off and retry.
+        await new Promise((resolve) => setTimeout(resolve, retryMs));
+        retryMs = Math.min(retryMs * 2, ACCEPT_RETRY_MS.last);
         continue;
       }
+      retryMs = ACCEPT_RETRY_MS.first;
       // A socket that has left its share (closed) keeps pumping until this accept is answered.
       const share = rec.share ?? (rec.closed || rec.endpoint !== endpoint ? shareOf(endpoint) : undefined);
       if (share) {
@@ -91,6 +102,31 @@ export class Acceptor {
     const target = share.route(conn, (t) => this.#core.stat(t, StatField.State) === SocketState.Listening);
     if (target) this.arrive(target.s, target.rec, conn);
     else refuse(conn, this.#refusal);
+  }
+
+  /**
+   * The process is out of file descriptors: decides the next arriving
+   * connection anyway, on the transport's reserve descriptor. While descriptors
+   * are still short it is refused at once (a reset, whatever the listener's
+   * refusal form, so that the reserve comes back at once) and counted as
+   * refused; otherwise it arrives as usual. False when there was no reserve.
+   */
+  async #shed(s: number, rec: SocketRecord, endpoint: Endpoint): Promise<boolean> {
+    const spare = await endpoint.acceptSpare?.();
+    if (!spare) return false;
+    const { conn, short } = spare;
+    if (rec.closed || rec.endpoint !== endpoint) {
+      conn.reset();
+    } else if (!short) {
+      const share = rec.share ?? shareOf(endpoint);
+      if (share) this.#arriveShared(share, conn);
+      else this.arrive(s, rec, conn);
+    } else {
+      rec.refusedShort++;
+      if (this.#peers.active) this.#peers.announce(addrKey(conn.remote), false);
+      conn.reset();
+    }
+    return true;
   }
 
   /** One arrival: admitted into the core's queue (and handed to a waiting accept), or refused at once. */

@@ -68,7 +68,11 @@ export interface ListenerStats {
   admitted: number;
   /** Connections handed to accept. */
   accepted: number;
-  /** Connections refused because the queue was full. */
+  /**
+   * Connections refused because the queue was full, or because the process was
+   * out of file descriptors when they arrived (EMFILE/ENFILE: refused on a
+   * reserve descriptor rather than left undecided in the OS queue).
+   */
   refused: number;
   /** Queued connections reset by a re-listen that lowered the backlog. */
   dropped: number;

@@ -52,6 +52,8 @@ export interface SocketRecord {
   connecting?: AbortController;
   /** A listener's own refusal form (`Provider.setRefusal`); the provider's when undefined. */
   refusal: Refusal | undefined;
+  /** Connections a listener refused because the process was out of file descriptors. */
+  refusedShort: number;
   /** The last read (write) started, and how many are unfinished: each waits for the one before. */
   reads: Promise<number | null> | undefined;
   writes: Promise<number | null> | undefined;
@@ -99,6 +101,7 @@ export function newRecord(
     committing: undefined,
     connecting: undefined,
     refusal: undefined,
+    refusedShort: 0,
     reads: undefined,
     writes: undefined,
     readsPending: 0,

@@ -372,16 +372,15 @@ export class Provider {
 
   /** The listener's counters, or undefined when `s` is not a listening socket. */
   stats(s: number): ListenerStats | undefined {
-    if (!this.#records.has(s) || this.#core.stat(s, StatField.State) !== SocketState.Listening) {
-      return undefined;
-    }
+    const rec = this.#records.get(s);
+    if (!rec || this.#core.stat(s, StatField.State) !== SocketState.Listening) return undefined;
     const stat = (field: number) => this.#core.stat(s, field);
     return {
       backlog: stat(StatField.Backlog),
       queued: stat(StatField.Queued),
       admitted: stat(StatField.Admitted),
       accepted: stat(StatField.Taken),
-      refused: stat(StatField.Refused),
+      refused: stat(StatField.Refused) + rec.refusedShort,
       dropped: stat(StatField.Dropped),
       highWater: stat(StatField.HighWater),
     };

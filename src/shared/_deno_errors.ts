@@ -37,9 +37,23 @@ export const DENO_ERROR_CODES: Readonly<Record<string, number>> = {
 };
 
 /**
+ * OS error code (`error.code`) → Winsock code, for the errors Deno throws as a
+ * plain `Error` with no `Deno.errors` class: out of file descriptors (EMFILE for
+ * the process, ENFILE for the system) and out of kernel memory. Deno 2.9's
+ * `TcpListener.accept()` rejects this way when the process has no descriptor left.
+ */
+export const OS_ERROR_CODES: Readonly<Record<string, number>> = {
+  EMFILE: WSA.WSAEMFILE,
+  ENFILE: WSA.WSAEMFILE,
+  ENOBUFS: WSA.WSAENOBUFS,
+  ENOMEM: WSA.WSAENOBUFS,
+};
+
+/**
  * The Winsock code for an error thrown by a Deno network call: a WinsockError
- * keeps its code, a Deno error class maps through the table, a RangeError (a port
- * out of range) is WSAEINVAL, and anything else is `fallback`.
+ * keeps its code, a Deno error class maps through the table, a plain error
+ * with an OS `code` through `OS_ERROR_CODES`, a RangeError (a port out of
+ * range) is WSAEINVAL, and anything else is `fallback`.
  */
 export function wsaCodeOf(error: unknown, fallback: number = WSA.WSAENETDOWN): number {
   if (error instanceof WinsockError) return error.code;
@@ -50,6 +64,8 @@ export function wsaCodeOf(error: unknown, fallback: number = WSA.WSAENETDOWN): n
     const cls = classes[name];
     if (typeof cls === "function" && error instanceof (cls as new () => Error)) return code;
   }
+  const osCode = (error as { code?: unknown } | null)?.code;
+  if (typeof osCode === "string" && Object.hasOwn(OS_ERROR_CODES, osCode)) return OS_ERROR_CODES[osCode];
   return fallback;
 }
 

@@ -45,6 +45,7 @@ export interface TcpTransportOptions {
    */
   listener?: "handle" | "deno";
 }
+import { holdReserve, lendReserve, releaseReserve, restoreReserve } from "./_descriptor_reserve.ts";
 
 /**
  * OS backlog of a reservation that is bound but not listening: large, so that a
@@ -189,6 +190,8 @@ class TcpEndpoint implements Endpoint {
   #transport: TcpTransport;
   /** Whether a pending accept keeps the process alive (applied to every listener this endpoint opens). */
   #ref = true;
+  /** Whether this endpoint still counts as a holder of the process's reserve descriptor. */
+  #holdsReserve = true;
 
   /**
    * A reservation: `listener` when the port was taken at once, or `wait` (the
@@ -204,6 +207,7 @@ class TcpEndpoint implements Endpoint {
     this.#hostname = local.address;
     this.#listener = listener;
     this.local = listener ? fromDenoAddr(listener.addr) : local;
+    holdReserve();
     if (!listener) this.#retrying = this.#retry(BOUND_OS_BACKLOG, wait);
   }
 
@@ -242,6 +246,33 @@ class TcpEndpoint implements Endpoint {
     return await this.accept();
   }
 
+  /**
+   * After `accept` failed with WSAEMFILE: the next connection, accepted on the
+   * process's reserve descriptor (see _descriptor_reserve.ts). `short` tells
+   * whether descriptors were still short once it arrived (the reserve could not
+   * be opened again): the caller then refuses it at once, and closing it opens
+   * the reserve again. Undefined when there is no reserve to use now or the
+   * endpoint is closed.
+   */
+  async acceptSpare(): Promise<{ conn: StreamConn; short: boolean } | undefined> {
+    const listener = this.#listener;
+    if (this.#closed || this.#retrying || !listener || !lendReserve()) return undefined;
+    let conn: Deno.TcpConn;
+    try {
+      const accepting = listener.accept();
+      this.#accepting = accepting;
+      conn = await accepting;
+    } catch {
+      restoreReserve();
+      return undefined;
+    } finally {
+      this.#accepting = undefined;
+    }
+    // The accept may have waited: if descriptors are back, this is an ordinary arrival.
+    if (restoreReserve()) return { conn: this.#transport.track(conn), short: false };
+    return { conn: this.#transport.track(conn, restoreReserve), short: true };
+  }
+
   listen(osBacklog: number): Promise<void> | void {
     if (this.#closed) return Promise.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
     if (this.#retrying) {
@@ -268,7 +299,15 @@ class TcpEndpoint implements Endpoint {
     this.#closed = true;
     if (this.#accepting) this.#transport.releasing(this.local, this.#accepting);
     this.#closeListener();
+    this.#forget();
+  }
+
+  /** Drops the endpoint from the transport's count and from the reserve's holders (once). */
+  #forget(): void {
     this.#transport.untrack(this);
+    if (!this.#holdsReserve) return;
+    this.#holdsReserve = false;
+    releaseReserve();
   }
 
   setRef(on: boolean): void {
@@ -309,7 +348,7 @@ class TcpEndpoint implements Endpoint {
         }
       }
       this.#closed = true;
-      this.#transport.untrack(this);
+      this.#forget();
       throw toWinsockError(lastError, WSA.WSAEADDRINUSE);
     } finally {
       this.#retrying = undefined;
@@ -450,10 +489,14 @@ export class TcpTransport implements Transport {
     return this.#live.size + this.#streams;
   }
 
-  /** @internal Wraps and counts a connection. */
-  track(conn: Deno.TcpConn): StreamConn {
+  /** @internal Wraps and counts a connection; `afterClose` runs once it is closed. */
+  track(conn: Deno.TcpConn, afterClose?: () => void): StreamConn {
     this.#streams++;
-    return new TcpStream(conn, this.#streamClosed);
+    if (!afterClose) return new TcpStream(conn, this.#streamClosed);
+    return new TcpStream(conn, () => {
+      this.#streamClosed();
+      afterClose();
+    });
   }
 
   /** @internal Notes that `local`'s port is free once `accepting` has settled and a macrotask has passed. */

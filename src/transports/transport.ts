@@ -71,6 +71,17 @@ export interface Endpoint {
    */
   accept(): Promise<StreamConn>;
   /**
+   * Called after `accept` failed with WSAEMFILE (the process is out of file
+   * descriptors): the next arriving connection, taken on a descriptor the
+   * transport keeps in reserve for this, so that the caller can decide it at
+   * once instead of leaving it in the OS queue. `short` is true when
+   * descriptors were still short once it arrived: the caller refuses it at once,
+   * and closing or resetting it gives the reserve back; false when they are
+   * back (an ordinary arrival). Resolves undefined when no reserve is available
+   * now. Optional: a transport whose accept never fails for lack of descriptors has none.
+   */
+  acceptSpare?(): Promise<{ conn: StreamConn; short: boolean } | undefined>;
+  /**
    * Commits the endpoint to listening with an OS accept queue of `osBacklog`
    * connections (the kernel's queue, in front of acceptq's; not the Winsock backlog).
    * Connections that reached the endpoint before are refused (reset). Returns
