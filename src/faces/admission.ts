@@ -138,8 +138,20 @@ export function admissionControl<Args extends unknown[]>(
   handler: (request: Request, ...args: Args) => Response | Promise<Response>,
   options: AdmissionControlOptions,
 ): GatedHandler<Args> {
+  if (typeof handler !== "function") throw new TypeError(`handler must be a function, got ${typeof handler}`);
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("admissionControl needs its options: { limit, retryAfterSeconds? }");
+  }
+  const seconds = options.retryAfterSeconds ?? 1;
+  if (typeof seconds !== "number") {
+    throw new TypeError(`retryAfterSeconds must be a number, got ${typeof seconds}`);
+  }
+  if (!Number.isSafeInteger(seconds) || seconds < 0) {
+    // HTTP's Retry-After is a whole number of seconds (RFC 9110, 10.2.3).
+    throw new RangeError(`retryAfterSeconds must be a non-negative integer, got ${seconds}`);
+  }
   const gate = new AdmissionGate({ limit: options.limit });
-  const retryAfter = String(options.retryAfterSeconds ?? 1);
+  const retryAfter = String(seconds);
   const gated = async (request: Request, ...args: Args): Promise<Response> => {
     const ticket = gate.tryEnter();
     if (!ticket) {

@@ -84,7 +84,9 @@ export class Acceptor {
         this.#arriveShared(share, conn);
         if (rec.closed || rec.endpoint !== endpoint) {
           const owner = share.owner();
-          if (owner && share.listening) void this.pump(owner.s, owner.rec, endpoint);
+          if (owner && share.listening) {
+            this.pump(owner.s, owner.rec, endpoint).catch((error) => failRecord(owner.rec, error));
+          }
           return;
         }
         continue;

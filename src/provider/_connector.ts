@@ -55,9 +55,9 @@ export class Connector {
    * WSAETIMEDOUT, WSAENETUNREACH, WSAEINTR (closed, or `signal` aborted), ...
    */
   async connect(s: number, rec: SocketRecord, to: SockAddr, signal?: AbortSignal): Promise<0> {
-    // Deno.connect cannot connect from a chosen local address: a bound socket gives its reservation up.
-    rec.endpoint?.close();
-    rec.endpoint = undefined;
+    // Deno.connect cannot connect from a chosen local address: a bound socket gives its
+    // reservation up, but only once connected, so that after a failed connect it can still listen.
+    const reserved = rec.endpoint;
     const abort = new AbortController();
     rec.connecting = abort;
     const timer = setTimeout(() => abort.abort(), this.#timeoutMs);
@@ -81,6 +81,8 @@ export class Connector {
         throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect");
       }
       this.#core.endConnect(s, 1);
+      reserved?.close();
+      if (rec.endpoint === reserved) rec.endpoint = undefined;
       rec.conn = conn;
       rec.local = conn.local;
       rec.remote = conn.remote;
@@ -90,6 +92,8 @@ export class Connector {
       if (rec.closed) {
         throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect", { cause: error });
       }
+      // Back to bound, as Windows leaves a socket whose connect failed (an unbound one takes a
+      // wildcard address when it listens: Provider.listen).
       this.#core.endConnect(s, 0);
       if (signal?.aborted) throw new WinsockError(WSA.WSAEINTR, "connect was cancelled", { cause: error });
       throw toWinsockError(error, WSA.WSAECONNREFUSED);

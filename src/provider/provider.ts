@@ -263,7 +263,22 @@ export class Provider {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
     if (rec.failure) return -rec.failure.code;
-    const wasListening = this.#core.stat(s, StatField.State) === SocketState.Listening;
+    const state = this.#core.stat(s, StatField.State);
+    const wasListening = state === SocketState.Listening;
+    if (state === SocketState.Bound && rec.type === SOCK_STREAM && !rec.endpoint && !rec.share) {
+      // Bound by a connect that failed, before it had an address: Windows binds such a socket to
+      // the wildcard address and a free port at connect, so it can listen. Bind it that way now.
+      try {
+        rec.endpoint = this.transport.bind({
+          family: rec.af,
+          address: rec.af === AF_INET6 ? "::" : "0.0.0.0",
+          port: 0,
+        });
+      } catch (error) {
+        return -wsaCodeOf(error, WSA.WSAEADDRNOTAVAIL);
+      }
+      rec.local = rec.endpoint.local;
+    }
     // The core converts the backlog as C converts a double to int (toward zero, saturated)
     // and checks it, NaN included, in Winsock's order. An integer that fits 32 bits is
     // first read as the C int with those bits (0xffffffff is -1, SOMAXCONN_HINT(1)).
@@ -280,7 +295,7 @@ export class Provider {
       const committing = rec.endpoint.listen(
         configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured,
       );
-      void this.#acceptor.pump(s, rec, rec.endpoint);
+      this.#acceptor.pump(s, rec, rec.endpoint).catch((error) => failRecord(rec, error));
       if (committing) {
         rec.committing = committing.then(
           () => {
@@ -828,7 +843,7 @@ export class Provider {
     if (!share.listening) return;
     const owner = share.owner()!;
     const committing = share.real.listen(backlog);
-    void this.#acceptor.pump(owner.s, owner.rec, share.real);
+    this.#acceptor.pump(owner.s, owner.rec, share.real).catch((error) => failRecord(owner.rec, error));
     if (!committing) return;
     const settled: Promise<void> = committing.then(
       () => {

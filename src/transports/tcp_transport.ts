@@ -208,7 +208,12 @@ class TcpEndpoint implements Endpoint {
     this.#listener = listener;
     this.local = listener ? fromDenoAddr(listener.addr) : local;
     holdReserve();
-    if (!listener) this.#retrying = this.#retry(BOUND_OS_BACKLOG, wait);
+    if (!listener) {
+      this.#retrying = this.#retry(BOUND_OS_BACKLOG, wait);
+      // `accept` and `listen` observe it when they come; a reservation closed (or whose port was
+      // taken) before either must not reject with nobody listening: `listen` reports the failure.
+      this.#retrying.catch(() => {});
+    }
   }
 
   accept(): Promise<StreamConn> {
@@ -365,6 +370,14 @@ class TcpEndpoint implements Endpoint {
   }
 }
 
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
 /**
  * Throws a clear Error on a runtime without Deno's network API (Bun, Node,
  * workerd, a browser), where the first `Deno.listen` would otherwise fail with
@@ -405,6 +418,8 @@ export class TcpTransport implements Transport {
    * src/provider/_records.ts).
    */
   #streams = 0;
+  /** Connects abandoned by an abort that have not landed yet (their socket is closed when they do). */
+  #abandoned = 0;
   #streamClosed = () => {
     this.#streams--;
   };
@@ -468,25 +483,44 @@ export class TcpTransport implements Transport {
    * Connects with Deno.connect; `signal` aborts (the provider's timeout). A
    * reset during the connect (a refusal) is WSAECONNREFUSED, as on Windows.
    */
-  async connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn> {
-    try {
-      const conn = await Deno.connect({ hostname: to.address, port: to.port, transport: "tcp", signal });
-      return this.track(conn);
-    } catch (error) {
-      if (signal.aborted) throw new WinsockError(WSA.WSAETIMEDOUT, "connect timed out", { cause: error });
-      if (error instanceof Deno.errors.ConnectionReset) {
-        // Reset before Deno.connect returned (a listener refusing at once): the connection was refused.
-        throw new WinsockError(WSA.WSAECONNREFUSED, "the connection was reset during connect", {
-          cause: error,
-        });
-      }
-      throw toWinsockError(error, WSA.WSAECONNREFUSED);
-    }
+  connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn> {
+    // `signal` is not handed to Deno.connect: an aborted Deno.connect leaks its OS socket (Deno
+    // 2.9.6). An abort settles this call at once; the connect runs on, and its socket is closed
+    // as soon as it lands (counted in `live` until then).
+    const connecting = Deno.connect({ hostname: to.address, port: to.port, transport: "tcp" });
+    return new Promise<StreamConn>((resolve, reject) => {
+      const onAbort = () => {
+        reject(new WinsockError(WSA.WSAETIMEDOUT, "connect timed out"));
+        this.#abandoned++;
+        connecting.then(closeQuietly, () => {}).finally(() => this.#abandoned--);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      connecting.then(
+        (conn) => {
+          if (signal.aborted) return; // abandoned: onAbort closes it
+          signal.removeEventListener("abort", onAbort);
+          resolve(this.track(conn));
+        },
+        (error) => {
+          if (signal.aborted) return;
+          signal.removeEventListener("abort", onAbort);
+          if (error instanceof Deno.errors.ConnectionReset) {
+            // Reset before Deno.connect returned (a listener refusing at once): the connection was refused.
+            reject(
+              new WinsockError(WSA.WSAECONNREFUSED, "the connection was reset during connect", {
+                cause: error,
+              }),
+            );
+          } else reject(toWinsockError(error, WSA.WSAECONNREFUSED));
+        },
+      );
+    });
   }
 
   /** Endpoints and connections not yet closed. */
   live(): number {
-    return this.#live.size + this.#streams;
+    return this.#live.size + this.#streams + this.#abandoned;
   }
 
   /** @internal Wraps and counts a connection; `afterClose` runs once it is closed. */

@@ -77,3 +77,26 @@ Deno.test("admissionControl hands every argument after the request to the handle
   is(await response.text(), "hi");
   is(waited.length, 1);
 });
+
+Deno.test("admissionControl refuses a Retry-After that HTTP cannot carry, and missing options, with clear errors", () => {
+  const ok = () => new Response("ok");
+  for (const retryAfterSeconds of [NaN, -1, 1.5, Infinity, 2 ** 53]) {
+    throws(() => admissionControl(ok, { limit: 1, retryAfterSeconds }), {
+      name: "RangeError",
+      message: /retryAfterSeconds/,
+    });
+  }
+  throws(() => admissionControl(ok, { limit: 1, retryAfterSeconds: "1" as unknown as number }), {
+    name: "TypeError",
+    message: /retryAfterSeconds/,
+  });
+  throws(() => admissionControl(ok, undefined as unknown as { limit: number }), {
+    name: "TypeError",
+    message: /options/,
+  });
+  throws(() => admissionControl(null as unknown as () => Response, { limit: 1 }), {
+    name: "TypeError",
+    message: /handler/,
+  });
+  admissionControl(ok, { limit: 1, retryAfterSeconds: 0 }); // 0 is a valid Retry-After
+});

@@ -1,9 +1,28 @@
 // connect cases ported from Wine's dlls/ws2_32/tests/sock.c (test_errors,
 // test_connect, test_connecting_socket, test_select). Both transports.
 import { strictEqual as is } from "node:assert/strict";
-import { accept, AF_INET, connect, getsockopt, SO_ERROR, SOL_SOCKET, WSA } from "../../../mod.ts";
+import {
+  accept,
+  AF_INET,
+  bind,
+  connect,
+  getsockopt,
+  listen,
+  SO_ERROR,
+  SOL_SOCKET,
+  WSA,
+} from "../../../mod.ts";
 import { conformance } from "../../_conformance.ts";
-import { client, closedPort, listener, loopback, rejectsWith, streamSocket, succeeds } from "../../_net.ts";
+import {
+  client,
+  closedPort,
+  listener,
+  loopback,
+  nameOf,
+  rejectsWith,
+  streamSocket,
+  succeeds,
+} from "../../_net.ts";
 
 conformance("test_errors: connect to a port nothing listens on is WSAECONNREFUSED", async () => {
   await rejectsWith(connect(streamSocket(), loopback(AF_INET, closedPort())), WSA.WSAECONNREFUSED);
@@ -65,3 +84,20 @@ conformance(
     is(await connect(c, l.name), 0, "the socket is still usable");
   },
 );
+
+conformance("listen after a refused connect listens and accepts, as Windows lets it", async () => {
+  const unbound = streamSocket();
+  await rejectsWith(connect(unbound, loopback(AF_INET, closedPort())), WSA.WSAECONNREFUSED);
+  succeeds(listen(unbound, 1));
+  const bound = streamSocket();
+  succeeds(bind(bound, loopback()));
+  const name = nameOf(bound);
+  await rejectsWith(connect(bound, loopback(AF_INET, closedPort())), WSA.WSAECONNREFUSED);
+  is(nameOf(bound).port, name.port); // still bound where it was
+  succeeds(listen(bound, 1));
+  for (const s of [unbound, bound]) {
+    const c = await client(loopback(AF_INET, nameOf(s).port)); // the unbound one took the wildcard
+    const a = await accept(s);
+    is(a > 0 && c > 0, true);
+  }
+});
