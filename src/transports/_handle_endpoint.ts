@@ -18,6 +18,7 @@ import { errnoName, newServerHandle, newSocketHandle, type TcpHandle } from "./_
 import { type Adopt, HandleStream } from "./_handle_stream.ts";
 import { handleAddr } from "./_socket_stream.ts";
 import { learnTcpConnClass } from "./_tcp_conn_class.ts";
+import { holdReserve, releaseReserve } from "./_descriptor_reserve.ts";
 
 /**
  * OS backlog of a reservation that is bound but not listening: large, so that a
@@ -91,6 +92,7 @@ export class HandleEndpoint implements Endpoint {
     this.#adopt = adopt;
     this.#handle = openHandle(addr, BOUND_OS_BACKLOG);
     this.#handle.unref(); // a reservation does not keep the process alive (a listening one does)
+    holdReserve(); // also readies Deno's signal handling, which panics when first set up out of descriptors
     this.local = handleAddr(this.#handle, "getsockname");
     this.#opened = opened;
     this.#connClosed = closed;
@@ -140,6 +142,7 @@ export class HandleEndpoint implements Endpoint {
     const waiter = this.#waiter;
     this.#waiter = undefined;
     waiter?.reject(new WinsockError(WSA.WSAEINTR, "the endpoint was closed"));
+    releaseReserve();
     this.#forget();
   }
 
