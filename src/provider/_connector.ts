@@ -72,7 +72,13 @@ export class Connector {
       }
       await target?.committing; // a local listener still committing its address
       const conn = await this.#transport.connect(to, abort.signal);
-      if (local && !(await this.#peers.decision(addrKey(conn.local), DECISION_MS))) {
+      // A close or the timeout ends the wait at once (the catch below tells which).
+      const admitted = !local || (await this.#peers.decision(addrKey(conn.local), DECISION_MS, abort.signal));
+      if (abort.signal.aborted) {
+        conn.close();
+        throw new WinsockError(WSA.WSAETIMEDOUT, "connect timed out waiting for the listener's decision");
+      }
+      if (!admitted) {
         conn.close();
         throw new WinsockError(WSA.WSAECONNREFUSED, "the listener's queue is full");
       }

@@ -46,23 +46,28 @@ export class LocalPeers {
   /**
    * Waits for the decision about the connection from `localKey`, at most
    * `timeoutMs` (then it counts as admitted: the listener is not ours after all,
-   * or its pump has not reached the connection yet).
+   * or its pump has not reached the connection yet). When `signal` aborts (the
+   * socket was closed, or its connect timed out) it stops waiting at once and
+   * resolves false; the caller checks `signal` first.
    */
-  decision(localKey: string, timeoutMs: number): Promise<boolean> {
+  decision(localKey: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     const known = this.#decided.get(localKey);
     if (known !== undefined) {
       this.#decided.delete(localKey);
       return Promise.resolve(known);
     }
+    if (signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(localKey);
-        resolve(true);
-      }, timeoutMs);
-      this.#waiting.set(localKey, (admitted) => {
+      const settle = (admitted: boolean) => {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", aborted);
+        this.#waiting.delete(localKey);
         resolve(admitted);
-      });
+      };
+      const timer = setTimeout(() => settle(true), timeoutMs);
+      const aborted = () => settle(false);
+      signal?.addEventListener("abort", aborted, { once: true });
+      this.#waiting.set(localKey, settle);
     });
   }
 }

@@ -56,6 +56,7 @@ import type { SockAddr } from "../../src/shared/_sockaddr.ts";
 import { MemoryTransport } from "../../src/transports/memory/memory_transport.ts";
 import { TcpTransport } from "../../src/transports/tcp_transport.ts";
 import type { Transport } from "../../src/transports/transport.ts";
+import { FaultyTransport } from "../_faulty_transport.ts";
 
 /** One run of the fuzzer. */
 export interface FuzzOptions {
@@ -72,6 +73,11 @@ export interface FuzzOptions {
    * they are fixed. Default false: CI stays green while they are being fixed.
    */
   knownDefects?: boolean;
+  /**
+   * Runs the transport under FaultyTransport and plans random faults (EMFILE, ENFILE, ECONNRESET,
+   * EADDRINUSE, hangs) for its accepts, connects, reads and writes among the calls. Default false.
+   */
+  faults?: boolean;
   /** How long the cleanup waits for calls to settle and objects and descriptors to come back. Default 5000 ms. */
   settleMs?: number;
   /** Called before each call with its number: a test of the fuzzer plants a fault with it. */
@@ -103,6 +109,7 @@ export interface FuzzResult {
  * number, fixed apart: generated only with `knownDefects`.
  */
 export const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
+  "1": "with faults: an accept failing with EMFILE or ENFILE fails the listener for good (WSAENETDOWN)",
   "6": "WskAccept with a non-writable RemoteAddress throws a TypeError and leaves its IRP pending",
   "7": "accept with an address whose setter throws takes the connection and loses its descriptor",
 };
@@ -202,7 +209,9 @@ async function fuzz(options: FuzzOptions, unhandled: unknown[]): Promise<FuzzRes
     else outcomes.rejectedArgs++;
   };
 
-  const transport: Transport = tcp ? new TcpTransport() : new MemoryTransport({ bufferBytes: 4096 });
+  const network: Transport = tcp ? new TcpTransport() : new MemoryTransport({ bufferBytes: 4096 });
+  const faulty = options.faults ? new FaultyTransport(network) : undefined;
+  const transport = faulty ?? network;
   configure({ transport, connectTimeoutMs: 2000 });
   const provider = sharedProvider();
   // Deno opens two sockets of its own about 0.5 s after the process starts (seen on 2.9): the
@@ -498,6 +507,13 @@ async function fuzz(options: FuzzOptions, unhandled: unknown[]): Promise<FuzzRes
     [1, () => sync("WskGetLocalAddress", () => WskGetLocalAddress(wskSocket(), outAddress()))],
     [1, () => sync("WskCloseSocket", () => WskCloseSocket(wskSocket(), irp(false)))],
     [1, () => sync("IRP.cancel", () => irps.length > 0 && pick(irps).cancel())],
+    // Transport faults
+    [faulty ? 2 : 0, () => {
+      const op = pick(["accept", "connect", "read", "write"] as const);
+      const fault = pick(["EMFILE", "ENFILE", "ECONNRESET", "EADDRINUSE", "hang"] as const);
+      if (op === "accept" && fault.endsWith("NFILE") && !known) return; // defect 1
+      faulty!.failNext(op, fault, 1 + int(3));
+    }],
     // Sequences within one turn
     [2, () => {
       // A listener closed and its port bound again at once, then closed too (issue 8 defect 2's sequence).
@@ -590,6 +606,7 @@ async function fuzz(options: FuzzOptions, unhandled: unknown[]): Promise<FuzzRes
   for (const listener of listeners) sync("cleanup Listener.close", () => listener.close());
   for (const conn of connections) sync("cleanup Connection.close", () => conn.close());
   provider.closeAll();
+  faulty?.clearFaults();
   const deadline = performance.now() + (options.settleMs ?? 5000);
   while (pending.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   for (const what of [...pending.values()].slice(0, 10)) finding(`never settled: ${what}`);

@@ -1,6 +1,6 @@
 // `deno task fuzz`: the faces fuzzer for as long as asked. Runs of `--per-run` calls with seeds
 // from `--seed` on (default: random), one run in `--tcp-every` on TCP loopback, the rest on the
-// memory transport, until `--calls` calls (default 1,000,000). FUZZ_SEED and FUZZ_CALLS set the
+// memory transport, one in `--faults-every` with random transport faults (FaultyTransport), until `--calls` calls (default 1,000,000). FUZZ_SEED and FUZZ_CALLS set the
 // same from the environment. `--known` also generates the calls of the known defects (KNOWN_DEFECTS). A failing run prints its seed and the command that replays it.
 import { parseArgs } from "node:util";
 import { runFuzz } from "./_faces_fuzz.ts";
@@ -14,15 +14,20 @@ const { values } = parseArgs({
     "tcp-every": { type: "string", default: "10" },
     transport: { type: "string" },
     known: { type: "boolean", default: false },
+    "faults-every": { type: "string", default: "4" },
   },
 });
 const total = Number(values.calls);
 const perRun = Math.min(Number(values["per-run"]), total);
 const tcpEvery = Number(values["tcp-every"]);
+const faultsEvery = Number(values["faults-every"]);
 const first = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
-if (![total, perRun, tcpEvery, first].every(Number.isInteger) || perRun < 1 || tcpEvery < 1) {
+if (
+  ![total, perRun, tcpEvery, faultsEvery, first].every(Number.isInteger) || perRun < 1 || tcpEvery < 1 ||
+  faultsEvery < 1
+) {
   console.error(
-    "usage: deno task fuzz [--seed N] [--calls N] [--per-run N] [--tcp-every N] [--transport memory|tcp] [--known]",
+    "usage: deno task fuzz [--seed N] [--calls N] [--per-run N] [--tcp-every N] [--faults-every N] [--transport memory|tcp] [--known]",
   );
   Deno.exit(2);
 }
@@ -38,14 +43,15 @@ for (let seed = first; calls < total; seed++, runs++) {
     ? "tcp"
     : "memory";
   const n = Math.min(perRun, total - calls);
-  const result = await runFuzz({ seed, calls: n, transport, knownDefects: values.known });
+  const faults = runs % faultsEvery === 0;
+  const result = await runFuzz({ seed, calls: n, transport, faults, knownDefects: values.known });
   calls += n;
   if (result.findings.length > 0) {
     failed++;
     console.log(
       `FAILED seed ${seed} (${transport}, ${n} calls): replay with deno task fuzz --seed ${seed} --calls ${n} --transport ${transport}${
-        values.known ? " --known" : ""
-      }`,
+        faults ? " --faults-every 1" : ""
+      }${values.known ? " --known" : ""}`,
     );
     for (const finding of result.findings) console.log(`  ${finding}`);
   }

@@ -149,6 +149,23 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
       provider.closesocket(l);
     }));
 
+  Deno.test(`${name}: a connect waiting for a local listener's decision rejects with WSAEINTR as soon as its socket is closed`, () =>
+    withFaults(make, async (provider, faulty) => {
+      faulty.failNext("accept", "hang"); // the listener's pump never reaches the connection: no decision comes
+      const l = listening(provider);
+      const c = provider.socket(2, 1, 0, "test");
+      let settled = false;
+      const connecting = provider.connect(c, addressOf(provider, l));
+      connecting.then(() => settled = true, () => settled = true);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the handshake is done; the client waits
+      provider.closesocket(c);
+      // A few turns, far less than the 2 s a client waits for a decision at most.
+      for (let i = 0; i < 10 && !settled; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+      is(settled, true, "the connect still waits for the decision after its socket was closed");
+      await rejectsWith(connecting, WSA.WSAEINTR);
+      provider.closesocket(l);
+    }));
+
   for (const op of ["read", "write"] as const) {
     Deno.test(`${name}: ${op} failing with ECONNRESET rejects with WSAECONNRESET; both ends close`, () =>
       withFaults(make, async (provider, faulty) => {
