@@ -109,7 +109,6 @@ export interface FuzzResult {
  * number, fixed apart: generated only with `knownDefects`.
  */
 export const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
-  "1": "with faults: an accept failing with EMFILE or ENFILE fails the listener for good (WSAENETDOWN)",
   "6": "WskAccept with a non-writable RemoteAddress throws a TypeError and leaves its IRP pending",
   "7": "accept with an address whose setter throws takes the connection and loses its descriptor",
 };
@@ -511,7 +510,6 @@ async function fuzz(options: FuzzOptions, unhandled: unknown[]): Promise<FuzzRes
     [faulty ? 2 : 0, () => {
       const op = pick(["accept", "connect", "read", "write"] as const);
       const fault = pick(["EMFILE", "ENFILE", "ECONNRESET", "EADDRINUSE", "hang"] as const);
-      if (op === "accept" && fault.endsWith("NFILE") && !known) return; // defect 1
       faulty!.failNext(op, fault, 1 + int(3));
     }],
     // Sequences within one turn

@@ -9,8 +9,6 @@ import type { Transport } from "../../src/transports/transport.ts";
 import { type Fault, FaultyTransport } from "../_faulty_transport.ts";
 import { listening } from "./_pair.ts";
 
-/** Issue 8 defect 1: EMFILE/ENFILE are not WSAEMFILE, and the accept pump dies at them. Fixed apart. */
-const KNOWN_DEFECT_1 = true;
 /**
  * Found with this layer: a transport's close or reset that throws escapes closesocket (which has
  * already freed the descriptor, so the rest of its cleanup is skipped) and stops a refusal in the
@@ -91,8 +89,6 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
   for (const fault of ["EMFILE", "ENFILE", "ECONNRESET", "EADDRINUSE"] satisfies Fault[]) {
     Deno.test({
       name: `${name}: accept failing with ${fault} three times: the pump retries and accepts the next client`,
-      // Known defect: issue 8 defect 1 (EMFILE/ENFILE taken for the endpoint's death), fixed apart.
-      ignore: KNOWN_DEFECT_1 && fault.endsWith("FILE"),
       fn: () =>
         withFaults(make, async (provider, faulty) => {
           faulty.failNext("accept", fault, 3);
@@ -123,7 +119,6 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
   for (const [fault, code] of connectCodes) {
     Deno.test({
       name: `${name}: connect failing with ${fault} rejects with Winsock error ${code}; the socket closes`,
-      ignore: KNOWN_DEFECT_1 && fault === "EMFILE", // EMFILE maps to WSAECONNREFUSED until defect 1 is fixed
       fn: () =>
         withFaults(make, async (provider, faulty) => {
           const l = listening(provider);
