@@ -88,6 +88,8 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
   #localAddr: Deno.NetAddr | undefined;
   #remoteAddr: Deno.NetAddr | undefined;
   #closed = false;
+  /** Its socket: once the descriptor names another socket (closed underneath, reused), calls fail. */
+  #identity: object | undefined;
   #onClose: (() => void) | undefined;
   #readable?: ReadableStream<Uint8Array<ArrayBuffer>>;
   #writable?: WritableStream<Uint8Array>;
@@ -98,6 +100,7 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
     if (!info) throw new WinsockError(WSA.WSAENOTCONN);
     this.#provider = provider;
     this.socket = socket;
+    this.#identity = provider.identity(socket);
     this.#stream = info.stream;
     this.queuedMs = info.queuedMs;
     this.#onClose = onClose;
@@ -120,12 +123,19 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
    */
   read(buf: Uint8Array): Promise<number | null> {
     if (this.#closed) return Promise.resolve(null);
+    if (!this.#mine()) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK));
     return this.#provider.read(this.socket, buf); // a read waiting when this side closes resolves null
   }
 
   /** Writes all of `data`; resolves its length. Rejects with a WinsockError (WSAENOTSOCK after close). */
   write(data: Uint8Array): Promise<number> {
+    if (!this.#mine()) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK));
     return this.#provider.send(this.socket, data);
+  }
+
+  /** Whether the descriptor still names this connection's socket. */
+  #mine(): boolean {
+    return this.#provider.identity(this.socket) === this.#identity;
   }
 
   /**
@@ -134,18 +144,19 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
    * WSAESHUTDOWN. Rejects with a WinsockError (WSAENOTSOCK after close).
    */
   closeWrite(): Promise<void> {
+    if (!this.#mine()) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK));
     const result = this.#provider.shutdownSocket(this.socket, SD_SEND);
     return result < 0 ? Promise.reject(new WinsockError(-result)) : Promise.resolve();
   }
 
   /** Pending reads keep the process alive (the default). */
   ref(): void {
-    this.#provider.setRef(this.socket, true);
+    if (this.#mine()) this.#provider.setRef(this.socket, true);
   }
 
   /** Pending reads no longer keep the process alive. */
   unref(): void {
-    this.#provider.setRef(this.socket, false);
+    if (this.#mine()) this.#provider.setRef(this.socket, false);
   }
 
   /** The incoming bytes as a stream (read it or `read()`, not both). */
@@ -179,7 +190,7 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#provider.closesocket(this.socket);
+    if (this.#mine()) this.#provider.closesocket(this.socket);
     this.#onClose?.();
   }
 
@@ -189,7 +200,7 @@ export class Connection implements Deno.Conn<Deno.NetAddr>, AsyncDisposable {
    * cannot (the in-memory network) or the connection is closed or busy.
    */
   detach(): Deno.Conn | undefined {
-    if (this.#closed) return undefined;
+    if (this.#closed || !this.#mine()) return undefined;
     const conn = this.#provider.detach(this.socket);
     if (conn) this.#closed = true; // the descriptor is gone; the caller now owns the connection
     return conn;
@@ -232,6 +243,8 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
   #provider: Provider;
   #closed = false;
   #last: ListenerStats | undefined;
+  /** Its socket: once the descriptor names another socket (closed underneath, reused), calls fail. */
+  #identity: object | undefined;
   #signal: AbortSignal | undefined;
   #onAbort = () => this.close();
   #queueTime = new Histogram();
@@ -240,6 +253,7 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
   constructor(provider: Provider, socket: number, addr: SockAddr, signal?: AbortSignal) {
     this.#provider = provider;
     this.socket = socket;
+    this.#identity = provider.identity(socket);
     this.addr = toNetAddr(addr);
     this.#signal = signal;
     signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -255,6 +269,7 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
   accept(options: { signal?: AbortSignal } = {}): Promise<Connection> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.#mine()) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK));
     // The provider settles this promise directly (acceptWith): one promise per connection, no more.
     return new Promise((resolve, reject) =>
       this.#provider.acceptWith(
@@ -279,7 +294,12 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
 
   /** Effective backlog, queued now, admitted, accepted, refused, dropped, high-water mark (kept after close). */
   stats(): ListenerStats {
-    return this.#provider.stats(this.socket) ?? this.#last ?? emptyStats();
+    return (this.#mine() ? this.#provider.stats(this.socket) : undefined) ?? this.#last ?? emptyStats();
+  }
+
+  /** Whether the descriptor still names this listener's socket. */
+  #mine(): boolean {
+    return this.#provider.identity(this.socket) === this.#identity;
   }
 
   /** Stops listening: queued connections are reset, pending accepts reject with WSAEINTR. Idempotent. */
@@ -288,7 +308,7 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
     this.#last = this.stats();
     this.#closed = true;
     this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#provider.closesocket(this.socket);
+    if (this.#mine()) this.#provider.closesocket(this.socket);
   }
 
   /** Whether `close` was called (or the signal aborted). */
@@ -298,12 +318,12 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
 
   /** The listener keeps the process alive while it listens (the default). */
   ref(): void {
-    this.#provider.setRef(this.socket, true);
+    if (this.#mine()) this.#provider.setRef(this.socket, true);
   }
 
   /** The listener no longer keeps the process alive, as `Deno.Listener.unref`. */
   unref(): void {
-    this.#provider.setRef(this.socket, false);
+    if (this.#mine()) this.#provider.setRef(this.socket, false);
   }
 
   /** Yields connections until the listener is closed; other errors (such as WSAEMFILE) are thrown. */
@@ -319,6 +339,7 @@ export class Listener implements Deno.Listener<Connection, Deno.NetAddr>, AsyncD
 
   #next(): Promise<IteratorResult<Connection, undefined>> {
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+    if (!this.#mine()) return Promise.reject(new WinsockError(WSA.WSAENOTSOCK));
     return new Promise((resolve, reject) =>
       this.#provider.acceptWith(
         this.socket,

@@ -727,6 +727,16 @@ export class Provider {
   }
 
   /**
+   * The socket's identity: an object that stays the same while `s` names this
+   * socket and that no later socket shares, although a closed descriptor's
+   * number may come back. A face object keeps it to check, before each call,
+   * that its descriptor still names its own socket. Undefined when `s` is not a socket.
+   */
+  identity(s: number): object | undefined {
+    return this.#records.get(s);
+  }
+
+  /**
    * The connection of an accepted or connected stream socket and how long it
    * waited in the accept queue (ms; 0 for a connected one); undefined when `s`
    * has none. For a face that reads the addresses only when asked: the TCP

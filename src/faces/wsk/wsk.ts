@@ -64,7 +64,11 @@ export interface WSK_SOCKET {
 }
 
 class WskSocketObject implements WSK_SOCKET {
-  constructor(readonly handle: number) {}
+  /** The socket this object was made for: a later socket given the same descriptor is not it. */
+  readonly identity: object | undefined;
+  constructor(readonly handle: number) {
+    this.identity = provider().identity(handle);
+  }
   get Dispatch(): WSK_PROVIDER_STREAM_DISPATCH {
     return DISPATCH;
   }
@@ -79,7 +83,9 @@ function descriptorOf(socket: WSK_SOCKET): number {
   if (!(socket instanceof WskSocketObject)) {
     throw new TypeError("socket must be a WSK_SOCKET from WskSocket or WskAccept");
   }
-  return socket.handle;
+  // A closed socket object never reaches a later socket that was given its descriptor (or a
+  // socket of a provider made since by configure): it gets a descriptor that names nothing.
+  return provider().identity(socket.handle) === socket.identity ? socket.handle : -1;
 }
 
 /** The IRP to complete: the caller's (which must not be in use) or a private one. */
