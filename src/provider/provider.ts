@@ -374,7 +374,8 @@ export class Provider {
    * The synchronous part of accept: a new descriptor for the oldest queued
    * connection (filling `addr`), or a negated code: WSAEWOULDBLOCK when nothing
    * is queued (whatever the blocking mode), WSAENOTSOCK, WSAEOPNOTSUPP,
-   * WSAEINVAL, WSAEMFILE, or the code of the socket's failure.
+   * WSAEINVAL, WSAEMFILE, or the code of the socket's failure. Throws what
+   * filling `addr` throws, the connection taken for it closed.
    */
   tryAccept(s: number, addr?: SockAddr | null): number {
     const rec = this.#records.get(s);
@@ -382,7 +383,15 @@ export class Provider {
     checkOutParam(addr, "addr", SOCKADDR_FIELDS);
     if (rec.failure) return -rec.failure.code;
     const taken = this.#core.take(s);
-    return taken >= 0 ? this.#acceptor.adopt(taken, rec, addr) : taken;
+    if (taken < 0) return taken;
+    try {
+      return this.#acceptor.adopt(taken, rec, addr);
+    } catch (error) {
+      // Filling `addr` threw (checked writable, so only a throwing setter gets here): the caller
+      // never gets the descriptor, so it is closed with its connection, as for a waiting accept.
+      this.closesocket(taken);
+      throw error;
+    }
   }
 
   /** The listener's counters, or undefined when `s` is not a listening socket. */

@@ -314,6 +314,37 @@ Deno.test("accept: a read-only addr is a TypeError and loses no queued connectio
   });
 });
 
+Deno.test("accept: an addr whose setter throws fails with its error and leaves no descriptor behind", async () => {
+  await session(async () => {
+    const l = listener(4);
+    const c = await client(l.name);
+    const before = sharedProvider().openSockets();
+    const thrown = new Error("the caller's setter");
+    const throwing = {
+      family: 0,
+      address: "",
+      set port(_: number) {
+        throw thrown;
+      },
+    } as SockAddr;
+    let failure: unknown;
+    try {
+      await accept(l.s, throwing);
+    } catch (error) {
+      failure = error;
+    }
+    is(failure, thrown, "the accept fails with the setter's error");
+    is(sharedProvider().openSockets(), before, "the descriptor made for the failed accept is closed");
+    is(sharedProvider().stats(l.s)?.queued, 0, "its connection was closed, not left queued");
+    const buf = new Uint8Array(1);
+    is(await recv(c, buf), 0, "the client of that connection sees it end");
+    const next = await client(l.name);
+    const peer = {} as SockAddr;
+    ok(await accept(l.s, peer) > 0, "the listener still accepts");
+    is(peer.port, nameOf(next).port);
+  });
+});
+
 Deno.test("accept: a waiting accept with a read-only addr does not crash the accept pump", async () => {
   const uncaught: unknown[] = [];
   const onUnhandled = (event: PromiseRejectionEvent) => {
