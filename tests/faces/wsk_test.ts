@@ -274,3 +274,19 @@ Deno.test("WSK calls reject objects that are not WSK sockets or IRPs with TypeEr
   is(irp.status, NTSTATUS.STATUS_INVALID_PARAMETER);
   sharedProvider().closeAll();
 });
+
+Deno.test("WskAccept with a RemoteAddress it cannot write throws a TypeError and still completes its IRP", async () => {
+  const [listener, address] = await wskListener();
+  const frozen = Object.freeze({ family: 0, address: "", port: 0 }) as SockAddr;
+  const accept = new IRP();
+  throws(() => WskAccept(listener, accept, frozen), TypeError); // nothing queued: it would have waited
+  is(accept.pending, false, "the accept IRP completed all the same");
+  is(await accept.completion, NTSTATUS.STATUS_INVALID_PARAMETER);
+  const connecting = new IRP();
+  WskConnect(wskSocket(), address, connecting);
+  is(await connecting.completion, STATUS_SUCCESS);
+  throws(() => WskAccept(listener, accept, frozen), TypeError); // one queued: it stays queued
+  is(await accept.completion, NTSTATUS.STATUS_INVALID_PARAMETER);
+  is(WskAccept(listener, accept), STATUS_SUCCESS, "the connection stayed queued");
+  await finish();
+});

@@ -109,19 +109,22 @@ function completeNow(socket: WSK_SOCKET, irp: IRP | undefined, call: (s: number)
   const s = descriptorOf(socket);
   const used = begin(irp);
   if (!used) return NTSTATUS.STATUS_INVALID_PARAMETER;
-  let result: number;
-  try {
-    result = call(s);
-  } catch (error) {
-    used.complete(NTSTATUS.STATUS_INVALID_PARAMETER); // a TypeError: the IRP still completes
-    throw error;
-  }
+  const result = completingOnThrow(used, () => call(s));
   return finish(used, result < 0 ? ntstatusOf(-result) : NTSTATUS.STATUS_SUCCESS);
 }
 
-function statusOf(error: unknown): number {
-  if (error instanceof WinsockError) return ntstatusOf(error.code);
-  throw error; // a TypeError or a bug: not an I/O status
+/**
+ * Runs `call` for the IRP `used` has taken; when it throws (a TypeError for a
+ * bad argument), the IRP still completes, with STATUS_INVALID_PARAMETER, and the
+ * error is rethrown: every IRP a call took completes.
+ */
+function completingOnThrow<T>(used: IRP, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    used.complete(NTSTATUS.STATUS_INVALID_PARAMETER);
+    throw error;
+  }
 }
 
 /** Runs an asynchronous provider call on `irp`: STATUS_PENDING now, the IRP completes later. */
@@ -241,7 +244,7 @@ export function WskAccept(listenSocket: WSK_SOCKET, irp: IRP, remoteAddress?: So
   const s = descriptorOf(listenSocket);
   const used = begin(irp, true);
   if (!used) return NTSTATUS.STATUS_INVALID_PARAMETER;
-  const taken = provider().tryAccept(s, remoteAddress);
+  const taken = completingOnThrow(used, () => provider().tryAccept(s, remoteAddress));
   if (taken >= 0) return finish(used, NTSTATUS.STATUS_SUCCESS, new WskSocketObject(taken));
   if (taken !== -WSA.WSAEWOULDBLOCK) return finish(used, ntstatusOf(-taken));
   return pend(used, (signal) => provider().accept(s, remoteAddress, signal), (d) => new WskSocketObject(d));
@@ -262,7 +265,9 @@ function connectionCall<T>(
   try {
     return pend(used, (signal) => call(s, signal), information);
   } catch (error) {
-    return finish(used, statusOf(error));
+    if (error instanceof WinsockError) return finish(used, ntstatusOf(error.code));
+    used.complete(NTSTATUS.STATUS_INVALID_PARAMETER); // a TypeError: the IRP still completes
+    throw error;
   }
 }
 
