@@ -42,14 +42,19 @@ export class HandleStream implements StreamConn {
   #local: SockAddr | undefined;
   #remote: SockAddr | undefined;
 
-  /** `onClose` is called once when this stream is closed, reset, detached or handed to `adopt`. */
-  constructor(handle: TcpHandle, onClose: () => void, adopt: Adopt) {
+  /**
+   * `onClose` is called once when this stream is closed, reset, detached or
+   * handed to `adopt`; `local` is this end's address when the listener knows it
+   * (one bound to a specific address), saving a getsockname per connection.
+   */
+  constructor(handle: TcpHandle, onClose: () => void, adopt: Adopt, local?: SockAddr) {
     this.#handle = handle;
     this.#onClose = onClose;
     this.#adopt = adopt;
+    this.#local = local;
   }
 
-  /** This end's address (asked of the handle when first needed: a refusal never needs it). */
+  /** This end's address (the listener's, or asked of the handle when first needed: a refusal never needs it). */
   get local(): SockAddr {
     return this.#inner?.local ?? (this.#local ??= handleAddr(this.#handle, "getsockname"));
   }
