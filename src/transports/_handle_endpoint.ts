@@ -73,8 +73,8 @@ export class HandleEndpoint implements Endpoint {
   /**
    * The local address of every connection accepted here when the endpoint is
    * bound to a specific address (its own); undefined for a wildcard, where each
-   * connection's depends on the interface it arrived on (getsockname, which
-   * cost about a tenth of the accept path's CPU when asked on every connection).
+   * connection's depends on the interface it arrived on (getsockname, about
+   * 3.5 µs per call through node:net's handle, a few per cent of the accept path).
    */
   #connLocal: SockAddr | undefined;
   #handle: TcpHandle | undefined;
