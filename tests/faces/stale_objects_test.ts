@@ -2,7 +2,7 @@
 // whose descriptor was closed underneath (closesocket, WSACleanup) keeps its own
 // socket's identity, so when the descriptor names another socket it fails with
 // WSAENOTSOCK instead of reading, writing, accepting or closing that one.
-import { ok, rejects, strictEqual as is } from "node:assert/strict";
+import { ok, rejects, strictEqual as is, throws } from "node:assert/strict";
 import {
   AF_INET,
   configure,
@@ -14,8 +14,10 @@ import {
   SOCK_STREAM,
   WSA,
   type WSK_SOCKET,
+  WskAccept,
   WskBind,
   WskCloseSocket,
+  WskListen,
   WskSocket,
 } from "../../mod.ts";
 
@@ -80,4 +82,18 @@ Deno.test("a WSK socket object closed before configure() never reaches the new p
   } finally {
     configure({});
   }
+});
+
+Deno.test("WskAccept with a RemoteAddress it cannot write throws a TypeError and completes its IRP", async () => {
+  const irp = new IRP();
+  is(WskSocket(AF_INET, SOCK_STREAM, 0, irp), NTSTATUS.STATUS_SUCCESS);
+  const listener = irp.information as WSK_SOCKET;
+  is(WskBind(listener, { family: AF_INET, address: "127.0.0.1", port: 0 }), NTSTATUS.STATUS_SUCCESS);
+  WskListen(listener);
+  const accept = new IRP();
+  const frozen = Object.freeze({ family: 0, address: "", port: 0 });
+  throws(() => WskAccept(listener, accept, frozen), TypeError);
+  is(accept.pending, false);
+  is(await accept.completion, NTSTATUS.STATUS_INVALID_PARAMETER);
+  is(WskCloseSocket(listener), NTSTATUS.STATUS_SUCCESS);
 });
