@@ -21,7 +21,7 @@ import { settle } from "./_net.ts";
 /** The transports every conformance test runs on. */
 export const TRANSPORTS: readonly [string, () => Transport][] = [
   ["tcp", () => new TcpTransport()],
-  ["tcp on Deno.listen", () => new TcpTransport({ listener: "deno" })],
+  ["tcp on native handles", () => new TcpTransport({ listener: "handle" })],
   ["memory", () => new MemoryTransport()],
 ];
 

@@ -1,9 +1,12 @@
 /**
- * The TCP transport: real sockets. Listening sockets are native TCP handles
- * (node:net's, src/transports/_handle_endpoint.ts) where the runtime has them,
- * so that a refused connection is reset (RST); otherwise, or when asked with
- * `listener: "deno"`, they are Deno.listen listeners (below), whose refusals
- * are an orderly close. Outgoing connections use Deno.connect.
+ * The TCP transport: real sockets. Listening sockets are Deno.listen listeners
+ * (below), whose refusals are an orderly close; with `listener: "handle"` they
+ * are native TCP handles (node:net's, src/transports/_handle_endpoint.ts) where
+ * the runtime has them, so that a refused connection is reset (RST). Deno.listen
+ * is the default because, measured on Deno 2.9.6, the native handles stop
+ * delivering connections while the process is out of descriptors (so nothing can
+ * be decided then) and cost more CPU per connection. Outgoing connections use
+ * Deno.connect.
  *
  * Facts the Deno.listen endpoint is built on (measured with Deno 2.9.6 on Linux;
  * bench/results/transport_facts.md):
@@ -38,10 +41,11 @@ import { HandleEndpoint } from "./_handle_endpoint.ts";
 /** How a `TcpTransport` is set up. */
 export interface TcpTransportOptions {
   /**
-   * What listening sockets are: `"handle"` (the default where the runtime has
-   * node:net's native TCP handles, as Deno 2.9 does): refusals are resets;
-   * `"deno"`: Deno.listen listeners, whose refusals are an orderly close (FIN),
-   * because a Deno.TcpConn cannot send RST.
+   * What listening sockets are: `"deno"` (the default): Deno.listen listeners,
+   * whose refusals are an orderly close (FIN), because a Deno.TcpConn cannot
+   * send RST; `"handle"` (where the runtime has node:net's native TCP handles,
+   * as Deno 2.9 does): refusals are resets, but arrivals wait undecided while
+   * the process is out of descriptors.
    */
   listener?: "handle" | "deno";
 }
@@ -395,9 +399,9 @@ function requireDenoNet(): void {
 }
 
 /**
- * The TCP transport: listening sockets on node:net's native TCP handles (a
- * refusal is a reset) or, with `listener: "deno"`, on Deno.listen (a refusal is
- * an orderly close); outgoing connections on Deno.connect. Needs
+ * The TCP transport: listening sockets on Deno.listen (a refusal is an orderly
+ * close) or, with `listener: "handle"`, on node:net's native TCP handles (a
+ * refusal is a reset); outgoing connections on Deno.connect. Needs
  * `--allow-net`. Made on a runtime without Deno, it throws an Error that says so.
  *
  * @example A provider on TCP (the default transport)
@@ -434,7 +438,7 @@ export class TcpTransport implements Transport {
    */
   constructor(options: TcpTransportOptions = {}) {
     requireDenoNet();
-    const listener = options.listener ?? "handle";
+    const listener = options.listener ?? "deno";
     if (listener !== "handle" && listener !== "deno") {
       throw new TypeError(`listener must be "handle" or "deno", got ${String(listener)}`);
     }

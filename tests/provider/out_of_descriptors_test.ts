@@ -70,8 +70,8 @@ async function decided(client: Child, limitMs: number): Promise<ClientReport> {
   }
 }
 
-// On Deno.listen listeners (TcpTransport's `listener: "deno"`). The native-handle
-// listeners (the default) do not report EMFILE to acceptq: Deno's handle stops
+// On Deno.listen listeners (the TCP transport's default). The native-handle
+// listeners (`listener: "handle"`) do not report EMFILE to acceptq: Deno's handle stops
 // calling back, so there the arriving connections wait in the OS queue.
 Deno.test(
   `under ulimit -n ${LIMIT}, a server (on Deno.listen listeners) holding its connections decides every one of ${CLIENTS} clients ` +

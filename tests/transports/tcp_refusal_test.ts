@@ -39,7 +39,9 @@ print(outcome(lambda: receive(conns[0])), flush=True)
 
 /** What the refused client and the admitted one (closed by the server) saw, with the listener's counts. */
 async function refusedAndAdmitted(refusal?: Refusal): Promise<{ refused: string; admitted: string }> {
-  await using listener = listen({ hostname: "127.0.0.1", backlog: 1, refusal });
+  // The native-handle listener: the one whose refusals can be resets (Deno.listen's end with a FIN).
+  const transport = new TcpTransport({ listener: "handle" });
+  await using listener = listen({ hostname: "127.0.0.1", backlog: 1, refusal, transport });
   const child = new Child("python3", ["-c", CLIENT, "127.0.0.1", String(listener.addr.port)]);
   try {
     is(await child.line(10_000), "connected");
@@ -79,8 +81,9 @@ Deno.test("a refusal handler's answer reaches the client in another process, the
   eq(seen, { refused: "data:busy 127.0.0.1", admitted: "eof" });
 });
 
-Deno.test('TcpTransport listens on native handles by default, on Deno.listen with listener "deno", and rejects any other listener', () => {
-  is(new TcpTransport().listener, "handle");
+Deno.test('TcpTransport listens on Deno.listen by default, on native handles with listener "handle", and rejects any other listener', () => {
+  is(new TcpTransport().listener, "deno");
+  is(new TcpTransport({ listener: "handle" }).listener, "handle");
   is(new TcpTransport({ listener: "deno" }).listener, "deno");
   throws(() => new TcpTransport({ listener: "node" as "deno" }), TypeError);
 });
