@@ -20,6 +20,7 @@ import type { LocalPeers } from "./_local_peers.ts";
 import { type Refusal, refuse } from "./refusal.ts";
 import { type PortShare, shareOf } from "./_port_share.ts";
 import { failRecord, newRecord, type Pending, type SocketRecord, type Waiter } from "./_socket_record.ts";
+import { resetQuietly } from "./_release.ts";
 
 /** `Pending.admittedAt` of a connection handed to a waiting accept on arrival: it waited 0 ms. */
 const HANDED_OVER = -1;
@@ -92,7 +93,7 @@ export class Acceptor {
         continue;
       }
       if (rec.closed || rec.endpoint !== endpoint) {
-        conn.reset();
+        resetQuietly(conn);
         return;
       }
       this.arrive(s, rec, conn);
@@ -118,7 +119,7 @@ export class Acceptor {
     if (!spare) return false;
     const { conn, short } = spare;
     if (rec.closed || rec.endpoint !== endpoint) {
-      conn.reset();
+      resetQuietly(conn);
     } else if (!short) {
       const share = rec.share ?? shareOf(endpoint);
       if (share) this.#arriveShared(share, conn);
@@ -126,7 +127,7 @@ export class Acceptor {
     } else {
       rec.refusedShort++;
       if (this.#peers.active) this.#peers.announce(addrKey(conn.remote), false);
-      conn.reset();
+      resetQuietly(conn);
     }
     return true;
   }

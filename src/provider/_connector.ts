@@ -17,6 +17,7 @@ import type { Transport } from "../transports/transport.ts";
 import type { LocalPeers } from "./_local_peers.ts";
 import type { RecordTable } from "./_records.ts";
 import type { SocketRecord } from "./_socket_record.ts";
+import { closeQuietly } from "./_release.ts";
 
 /** What an in-process target listener is doing when a connect reaches it. */
 interface LocalTarget {
@@ -75,15 +76,15 @@ export class Connector {
       // A close or the timeout ends the wait at once (the catch below tells which).
       const admitted = !local || (await this.#peers.decision(addrKey(conn.local), DECISION_MS, abort.signal));
       if (abort.signal.aborted) {
-        conn.close();
+        closeQuietly(conn);
         throw new WinsockError(WSA.WSAETIMEDOUT, "connect timed out waiting for the listener's decision");
       }
       if (!admitted) {
-        conn.close();
+        closeQuietly(conn);
         throw new WinsockError(WSA.WSAECONNREFUSED, "the listener's queue is full");
       }
       if (rec.closed) {
-        conn.close();
+        closeQuietly(conn);
         throw new WinsockError(WSA.WSAEINTR, "the socket was closed during connect");
       }
       this.#core.endConnect(s, 1);

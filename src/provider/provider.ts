@@ -77,6 +77,7 @@ import { Connector } from "./_connector.ts";
 import { type Lane, runInLane } from "./_io_lanes.ts";
 import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
 import type { Endpoint, StreamConn, Transport } from "../transports/transport.ts";
+import { closeQuietly, resetQuietly } from "./_release.ts";
 
 export type { ListenerStats, ProviderOptions, SocketInfo };
 
@@ -236,15 +237,15 @@ export class Provider {
     rec.closed = true;
     this.#records.delete(s);
     const handedBack = this.#core.close(s);
-    for (let i = 0; i < handedBack; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
+    for (let i = 0; i < handedBack; i++) resetQuietly(this.#pending.take(this.#core.handback(i))?.conn);
     if (rec.waiters.length > 0) {
       // Made only when needed: building an Error (its stack) is a real cost on every close.
       const interrupted = new WinsockError(WSA.WSAEINTR, "the socket was closed");
       for (const waiter of rec.waiters.splice(0)) waiter.reject(interrupted);
     }
     rec.share?.leave(s, rec);
-    rec.endpoint?.close();
-    rec.conn?.close();
+    closeQuietly(rec.endpoint);
+    closeQuietly(rec.conn);
     rec.connecting?.abort();
     return 0;
   }
@@ -284,7 +285,7 @@ export class Provider {
     // first read as the C int with those bits (0xffffffff is -1, SOMAXCONN_HINT(1)).
     const result = this.#core.listen(s, int32(backlog), profile);
     if (result < 0) return result;
-    for (let i = 0; i < result; i++) this.#pending.take(this.#core.handback(i))?.conn.reset();
+    for (let i = 0; i < result; i++) resetQuietly(this.#pending.take(this.#core.handback(i))?.conn);
     const share = rec.share;
     if (share && !share.listening) {
       share.listening = true;
@@ -691,9 +692,9 @@ export class Provider {
     const down = new WinsockError(WSA.WSAENETDOWN, "the provider was shut down");
     for (const rec of this.#records.values()) {
       failRecord(rec, down);
-      rec.endpoint?.close();
+      closeQuietly(rec.endpoint);
       rec.endpoint = undefined;
-      rec.conn?.reset();
+      resetQuietly(rec.conn);
       rec.connecting?.abort();
     }
   }

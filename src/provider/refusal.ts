@@ -21,6 +21,7 @@
 
 import type { SockAddr } from "../shared/_sockaddr.ts";
 import type { StreamConn } from "../transports/transport.ts";
+import { closeQuietly, resetQuietly } from "./_release.ts";
 
 /** A refused connection as a refusal handler sees it: its addresses and its bytes, not its end. */
 export interface RefusedConnection {
@@ -86,8 +87,8 @@ export function checkRefusal(value: unknown, what = "refusal"): Refusal {
  * ```
  */
 export function refuse(conn: StreamConn, form: Refusal): void {
-  if (form === "reset") return conn.reset();
-  if (form === "close") return conn.close();
+  if (form === "reset") return resetQuietly(conn);
+  if (form === "close") return closeQuietly(conn);
   void answer(conn, form);
 }
 
@@ -98,10 +99,10 @@ async function answer(conn: StreamConn, handler: RefusalHandler): Promise<void> 
   });
   try {
     const outcome = await Promise.race([(async () => await handler(conn))(), late]);
-    if (outcome === "late") conn.reset();
-    else conn.close();
+    if (outcome === "late") resetQuietly(conn);
+    else closeQuietly(conn);
   } catch {
-    conn.reset();
+    resetQuietly(conn);
   } finally {
     clearTimeout(timer);
   }

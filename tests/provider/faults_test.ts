@@ -9,13 +9,6 @@ import type { Transport } from "../../src/transports/transport.ts";
 import { type Fault, FaultyTransport } from "../_faulty_transport.ts";
 import { listening } from "./_pair.ts";
 
-/**
- * Found with this layer: a transport's close or reset that throws escapes closesocket (which has
- * already freed the descriptor, so the rest of its cleanup is skipped) and stops a refusal in the
- * accept pump (the client waits for a decision that never comes).
- */
-const KNOWN_THROWING_CLOSE = true;
-
 const TRANSPORTS: Record<string, () => Transport> = {
   tcp: () => new TcpTransport(),
   memory: () => new MemoryTransport(),
@@ -190,7 +183,6 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
 
   Deno.test({
     name: `${name}: a connection whose close throws: closesocket still returns 0 and frees everything`,
-    ignore: KNOWN_THROWING_CLOSE,
     fn: () =>
       withFaults(make, async (provider, faulty) => {
         const [c, a] = await pair(provider);
@@ -202,7 +194,6 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
 
   Deno.test({
     name: `${name}: a refused connection whose reset throws: the pump goes on deciding`,
-    ignore: KNOWN_THROWING_CLOSE,
     fn: () =>
       withFaults(make, async (provider, faulty) => {
         const l = listening(provider, 1);
