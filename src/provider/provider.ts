@@ -22,21 +22,13 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
-  IPPROTO_IP,
-  IPPROTO_IPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
   SD_BOTH,
   SD_RECEIVE,
   SD_SEND,
-  SO_ACCEPTCONN,
-  SO_ERROR,
-  SO_EXCLUSIVEADDRUSE,
-  SO_REUSEADDR,
-  SO_TYPE,
   SOCK_DGRAM,
   SOCK_STREAM,
-  SOL_SOCKET,
 } from "../shared/constants.ts";
 import { int32 } from "../shared/_c_int.ts";
 import { wsaCodeOf } from "../shared/_deno_errors.ts";
@@ -45,7 +37,6 @@ import { HandleTable } from "./_handles.ts";
 import { RecordTable } from "./_records.ts";
 import { LocalPeers } from "./_local_peers.ts";
 import {
-  canonicalAddress,
   checkOutParam,
   checkSockAddr,
   fillSockAddr,
@@ -71,9 +62,10 @@ import {
   STATE_NAMES,
 } from "./_socket_record.ts";
 import { Acceptor } from "./_acceptor.ts";
-import { bindConflict, PortShare, type ShareMember } from "./_port_share.ts";
+import { PortSharing } from "./_port_sharing.ts";
 import { checkRefusal, DEFAULT_REFUSAL, type Refusal } from "./refusal.ts";
 import { Connector } from "./_connector.ts";
+import { getSocketOption, setSocketOption } from "./_socket_options.ts";
 import { type Lane, runInLane } from "./_io_lanes.ts";
 import { DEFAULT_TRANSPORT, transportNamed } from "../transports/_by_name.ts";
 import type { Endpoint, StreamConn, Transport } from "../transports/transport.ts";
@@ -103,6 +95,7 @@ export class Provider {
   readonly #pending = new HandleTable<Pending>();
   readonly #peers = new LocalPeers();
   readonly #acceptor: Acceptor;
+  readonly #sharing: PortSharing;
   readonly #connector: Connector;
   readonly #capacity: number;
   readonly #osBacklog: number | "backlog";
@@ -141,6 +134,13 @@ export class Provider {
       options.refusal === undefined ? DEFAULT_REFUSAL : checkRefusal(options.refusal),
     );
     this.#connector = new Connector(this.transport, this.#core, this.#records, this.#peers, connectTimeoutMs);
+    this.#sharing = new PortSharing(
+      this.transport,
+      this.#core,
+      this.#records,
+      this.#acceptor,
+      this.#osBacklog,
+    );
   }
 
   // ─── Socket lifetime ──────────────────────────────────────────────────────
@@ -190,10 +190,10 @@ export class Provider {
     if (isGroupAddress(name.address)) return -WSA.WSAEADDRNOTAVAIL;
     const addr = { family: name.family, address: name.address, port: name.port };
     if (rec.type === SOCK_STREAM) {
-      const host = addr.port === 0 ? 0 : this.#portHolder(s, rec, addr);
+      const host = addr.port === 0 ? 0 : this.#sharing.holder(s, rec, addr);
       if (typeof host === "number" && host < 0) return host;
       if (typeof host === "object") {
-        const joined = this.#joinShare(s, rec, host, addr);
+        const joined = this.#sharing.join(s, rec, host, addr);
         if (joined < 0) return joined;
       } else {
         let endpoint: Endpoint;
@@ -290,7 +290,10 @@ export class Provider {
     if (share && !share.listening) {
       share.listening = true;
       const configured = osBacklog ?? this.#osBacklog;
-      this.#listenShare(share, configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured);
+      this.#sharing.listen(
+        share,
+        configured === "backlog" ? this.#core.stat(s, StatField.Backlog) : configured,
+      );
     } else if (!wasListening && !share && rec.endpoint) {
       const configured = osBacklog ?? this.#osBacklog;
       const committing = rec.endpoint.listen(
@@ -602,29 +605,8 @@ export class Provider {
   getsockopt(s: number, level: number, optname: number, optval: { value: number }): number {
     const rec = this.#records.get(s);
     if (!rec) return -WSA.WSAENOTSOCK;
-    if (optval === null || optval === undefined) return -WSA.WSAEFAULT;
-    checkOutParam(optval, "optval", ["value"]);
-    const bad = checkLevel(level);
-    if (bad) return -bad;
-    if (int32(level) !== SOL_SOCKET) return -WSA.WSAENOPROTOOPT;
-    switch (int32(optname)) {
-      case SO_ACCEPTCONN:
-        optval.value = this.#core.stat(s, StatField.State) === SocketState.Listening ? 1 : 0;
-        return 0;
-      case SO_TYPE:
-        optval.value = this.#core.stat(s, StatField.Type);
-        return 0;
-      case SO_ERROR:
-        optval.value = rec.soError;
-        return 0;
-      case SO_REUSEADDR:
-        optval.value = rec.reuseAddress ? 1 : 0;
-        return 0;
-      case SO_EXCLUSIVEADDRUSE:
-        optval.value = rec.exclusiveAddress ? 1 : 0;
-        return 0;
-    }
-    return -WSA.WSAENOPROTOOPT;
+    const state = this.#core.stat(s, StatField.State);
+    return getSocketOption(rec, state, this.#core.stat(s, StatField.Type), level, optname, optval);
   }
 
   /**
@@ -636,26 +618,7 @@ export class Provider {
    */
   setsockopt(s: number, level: number, optname: number, value: number): number {
     const rec = this.#records.get(s);
-    if (!rec) return -WSA.WSAENOTSOCK;
-    if (value === null || value === undefined) return -WSA.WSAEFAULT;
-    const bad = checkLevel(level);
-    if (bad) return -bad;
-    if (int32(level) !== SOL_SOCKET) return -WSA.WSAENOPROTOOPT;
-    const on = int32(value) !== 0;
-    switch (int32(optname)) {
-      case SO_ERROR:
-        rec.soError = int32(value) | 0;
-        return 0;
-      case SO_REUSEADDR:
-        if (on && rec.exclusiveAddress) return -WSA.WSAEINVAL;
-        rec.reuseAddress = on;
-        return 0;
-      case SO_EXCLUSIVEADDRUSE:
-        if (on && rec.reuseAddress) return -WSA.WSAEINVAL;
-        rec.exclusiveAddress = on;
-        return 0;
-    }
-    return -WSA.WSAENOPROTOOPT;
+    return rec ? setSocketOption(rec, level, optname, value) : -WSA.WSAENOTSOCK;
   }
 
   /** ioctlsocket(FIONBIO): sets non-blocking mode from `argp.value`. Returns 0 or a negated code. */
@@ -769,126 +732,10 @@ export class Provider {
 
   // ─── Internals ────────────────────────────────────────────────────────────
 
-  /**
-   * Where a stream bind of `addr` (a given port) stands among this provider's
-   * own bound sockets on that port, by Windows' rules (`bindConflict`): a
-   * negated WSAEADDRINUSE / WSAEACCES, the socket whose endpoint the bind can
-   * share (its endpoint's address is a wildcard or `addr`'s own), or 0 when no
-   * socket of this provider holds the port (the transport decides).
-   */
-  #portHolder(s: number, rec: SocketRecord, addr: SockAddr): number | ShareMember {
-    const claim = { address: addr.address, reuse: rec.reuseAddress, exclusive: rec.exclusiveAddress };
-    let host: ShareMember | undefined;
-    for (const [t, held] of this.#records.entries()) {
-      if (t === s || !(held.endpoint || held.share) || held.local?.port !== addr.port) continue;
-      if (held.local.family !== addr.family) continue;
-      const code = bindConflict(
-        { address: held.local.address, reuse: held.reuseAddress, exclusive: held.exclusiveAddress },
-        claim,
-      );
-      if (code) return -code;
-      const real = held.share?.real ?? held.endpoint!;
-      const covered = isWildcard(real.local.address) ||
-        canonicalAddress(real.local.address) === canonicalAddress(addr.address);
-      // A wildcard beside a specific address shares that address's endpoint: Linux refuses the wildcard.
-      if (!host && (covered || isWildcard(addr.address))) host = { s: t, rec: held };
-    }
-    return host ?? 0;
-  }
-
-  /**
-   * Makes `rec` (bound to `addr`) a member of `host`'s port share, making the
-   * share when there is none. A wildcard joining a specific address moves the
-   * share's endpoint to the wildcard first. Returns 0 or a negated code.
-   */
-  #joinShare(s: number, rec: SocketRecord, host: ShareMember, addr: SockAddr): number {
-    let share = host.rec.share;
-    if (!share) {
-      share = new PortShare(host.rec.endpoint!);
-      share.listening = this.#core.stat(host.s, StatField.State) === SocketState.Listening;
-      share.members.push(host);
-      host.rec.share = share;
-    }
-    if (isWildcard(addr.address) && !isWildcard(share.real.local.address)) {
-      const moved = this.#moveToWildcard(share, addr);
-      if (moved < 0) {
-        if (share.members.length === 1) share.leave(host.s, host.rec);
-        return moved;
-      }
-    }
-    share.members.push({ s, rec });
-    rec.share = share;
-    rec.local = { family: addr.family, address: addr.address, port: share.real.local.port };
-    return 0;
-  }
-
-  /**
-   * Moves a share held on a specific address to the wildcard `addr` on the same
-   * port (Linux refuses the wildcard while the specific address is held), so that
-   * connections to the port's other addresses reach the wildcard socket. The
-   * specific endpoint closes: connections still in its OS queue are reset. A
-   * listening share listens again and its pump moves along. Returns 0 or a
-   * negated code (the specific reservation is then taken back).
-   */
-  #moveToWildcard(share: PortShare, addr: SockAddr): number {
-    const old = share.real;
-    const owner = share.owner()!;
-    const backlog = this.#osBacklog === "backlog"
-      ? this.#core.stat(owner.s, StatField.Backlog) || 1
-      : this.#osBacklog;
-    old.close();
-    let real: Endpoint;
-    try {
-      real = this.transport.bind({ family: addr.family, address: addr.address, port: old.local.port });
-    } catch (error) {
-      try {
-        share.moveTo(this.transport.bind(old.local));
-        this.#listenShare(share, backlog);
-      } catch (lost) {
-        for (const m of share.members) failRecord(m.rec, lost);
-      }
-      return -wsaCodeOf(error, WSA.WSAEADDRINUSE);
-    }
-    share.moveTo(real);
-    this.#listenShare(share, backlog);
-    return 0;
-  }
-
-  /**
-   * A listening share's (new) endpoint listens with an OS queue of `backlog`
-   * and gets its pump, on the owner: one pump per shared port, routing each
-   * arrival. Its members' connects wait for the commit (`share.committing`).
-   */
-  #listenShare(share: PortShare, backlog: number): void {
-    if (!share.listening) return;
-    const owner = share.owner()!;
-    const committing = share.real.listen(backlog);
-    this.#acceptor.pump(owner.s, owner.rec, share.real).catch((error) => failRecord(owner.rec, error));
-    if (!committing) return;
-    const settled: Promise<void> = committing.then(
-      () => {
-        if (share.committing === settled) share.committing = undefined;
-      },
-      (error) => {
-        if (share.committing === settled) share.committing = undefined;
-        for (const m of share.members) failRecord(m.rec, error);
-      },
-    );
-    share.committing = settled;
-  }
-
   #inLane(s: number, buffer: Uint8Array, what: string, lane: Lane, eof: 0 | null): Promise<number | null> {
     const rec = this.#records.get(s);
     return rec ? runInLane(rec, buffer, what, lane, eof) : reject(WSA.WSAENOTSOCK);
   }
-}
-
-/** The option levels Windows knows for IP sockets: any other is WSAEINVAL. */
-const LEVELS: readonly number[] = [SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP];
-
-/** 0 for a level Windows knows (compared as a C int), else WSAEINVAL. */
-function checkLevel(level: number): number {
-  return LEVELS.includes(int32(level)) ? 0 : WSA.WSAEINVAL;
 }
 
 function reject(code: number, detail?: string): Promise<never> {
