@@ -6,6 +6,7 @@ import { ok, strictEqual as is } from "node:assert/strict";
 import { WSAEMFILE, WSAENOBUFS } from "../../mod.ts";
 import { wsaCodeOf } from "../../src/shared/_deno_errors.ts";
 import { Child, waitUntil } from "../fixtures/_process.ts";
+import { reports, serverStats } from "../fixtures/_low_fd_reports.ts";
 
 const SERVER = new URL("../fixtures/low_fd_server.ts", import.meta.url).pathname;
 const CLIENT = new URL("../fixtures/burst_client.ts", import.meta.url).pathname;
@@ -20,28 +21,6 @@ interface ClientReport {
   failed: number;
   pending: number;
   echoedBy: number[];
-}
-
-interface ServerReport {
-  held: number;
-  fds: number;
-  stats: { admitted: number; accepted: number; refused: number; queued: number };
-  acceptErrors: string[];
-}
-
-/** The server's report lines so far. */
-function reports(file: string): unknown[] {
-  return Deno.readTextFileSync(file).split("\n").filter(Boolean).map((line) => JSON.parse(line));
-}
-
-async function serverStats(server: Child, file: string): Promise<ServerReport> {
-  const before = reports(file).length;
-  await server.send("stats");
-  if (!(await waitUntil(() => reports(file).length > before, 10_000))) {
-    await server.close();
-    throw new Error(`the server did not report; its stderr: ${await server.stderr}`);
-  }
-  return reports(file).at(-1) as ServerReport;
 }
 
 function burst(port: number, count: number): Child {
