@@ -60,6 +60,16 @@ const BOUND_OS_BACKLOG = 4096;
 /** Waits before each further attempt to listen on a reserved port that is busy (about 0.3 s in all). */
 const REOPEN_DELAYS_MS = [1, 2, 5, 10, 20, 40, 80, 150];
 
+/**
+ * How long an abandoned connect may still land before Deno's own abort ends it.
+ * Deno 2.9.6 leaks the OS socket of a Deno.connect aborted while its handshake
+ * completes, so an abandoned connect is not aborted at once: one that lands is
+ * closed. One still pending after this grace is a handshake that hangs (on
+ * loopback a dropped SYN is retried only after 1 s), and aborting it frees its
+ * socket at once instead of after the kernel's SYN retries (about two minutes).
+ */
+const ABANDONED_CONNECT_GRACE_MS = 500;
+
 /** The most bytes one read-ahead (for FIONREAD) takes from the OS. */
 const READ_AHEAD_BYTES = 64 * 1024;
 
@@ -488,15 +498,25 @@ export class TcpTransport implements Transport {
    * reset during the connect (a refusal) is WSAECONNREFUSED, as on Windows.
    */
   connect(to: SockAddr, signal: AbortSignal): Promise<StreamConn> {
-    // `signal` is not handed to Deno.connect: an aborted Deno.connect leaks its OS socket (Deno
-    // 2.9.6). An abort settles this call at once; the connect runs on, and its socket is closed
-    // as soon as it lands (counted in `live` until then).
-    const connecting = Deno.connect({ hostname: to.address, port: to.port, transport: "tcp" });
+    // `signal` is not handed to Deno.connect: see ABANDONED_CONNECT_GRACE_MS. An abort settles
+    // this call at once; the connect runs on and is closed as soon as it lands, or aborted after
+    // the grace (counted in `live` until it settles).
+    const late = new AbortController();
+    const connecting = Deno.connect({
+      hostname: to.address,
+      port: to.port,
+      transport: "tcp",
+      signal: late.signal,
+    });
     return new Promise<StreamConn>((resolve, reject) => {
       const onAbort = () => {
         reject(new WinsockError(WSA.WSAETIMEDOUT, "connect timed out"));
         this.#abandoned++;
-        connecting.then(closeQuietly, () => {}).finally(() => this.#abandoned--);
+        const grace = setTimeout(() => late.abort(), ABANDONED_CONNECT_GRACE_MS);
+        connecting.then(closeQuietly, () => {}).finally(() => {
+          clearTimeout(grace);
+          this.#abandoned--;
+        });
       };
       if (signal.aborted) return onAbort();
       signal.addEventListener("abort", onAbort, { once: true });
