@@ -71,21 +71,19 @@ export function runInLane(
       : toWinsockError(error, WSA.WSAECONNRESET);
   };
   // Idle lane (the common case): start at once; else after the one before, whatever its outcome.
-  let run: Promise<number | null>;
-  if (reads) {
-    const previous = rec.readsPending === 0 ? undefined : rec.reads;
-    run = (previous
+  // Named lane fields, not computed keys: the record keeps one shape on this hot path.
+  const previous = reads
+    ? (rec.readsPending === 0 ? undefined : rec.reads)
+    : (rec.writesPending === 0 ? undefined : rec.writes);
+  const run =
+    (previous
       ? after(previous, rec, conn, buffer, lane, closedEnds)
       : start(rec, conn, buffer, lane, closedEnds))
       .then(done, fail);
+  if (reads) {
     rec.readsPending++;
     rec.reads = run;
   } else {
-    const previous = rec.writesPending === 0 ? undefined : rec.writes;
-    run = (previous
-      ? after(previous, rec, conn, buffer, lane, closedEnds)
-      : start(rec, conn, buffer, lane, closedEnds))
-      .then(done, fail);
     rec.writesPending++;
     rec.writes = run;
   }
