@@ -58,8 +58,10 @@ async function ask(port: number, ms: number): Promise<{ outcome: Outcome; conn?:
   let conn: Deno.TcpConn;
   try {
     conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  } catch {
-    return { outcome: "down" }; // nobody listens any more
+  } catch (error) {
+    // A reset that arrives before the connect call returns is a refusal too (acceptq resets when it
+    // may: --allow-ffi); a refused SYN means nobody listens any more.
+    return { outcome: error instanceof Deno.errors.ConnectionReset ? "refused" : "down" };
   }
   const timer = setTimeout(() => conn.close(), ms); // unblocks the read: the server stayed silent
   try {

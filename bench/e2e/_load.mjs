@@ -22,8 +22,9 @@
  * - served: the response (`HTTP/1.1 200`) arrived before the end of the stream;
  * - refused: the connection was established and then ended (end of stream or
  *   reset) before any byte arrived, or was reset before its handshake completed
- *   (ECONNRESET, or ECONNREFUSED when the reset beat it): acceptq's refusal, an
- *   orderly close or a reset depending on the listener;
+ *   (ECONNRESET, or ECONNREFUSED when the reset beat it): acceptq's refusal, a
+ *   reset or an orderly close depending on the server (`refusedByReset` counts
+ *   the resets);
  * - timed out: no outcome within `--timeout-ms` of its connect call (for example a
  *   SYN dropped by a full kernel queue, retransmitted after 1 s, 3 s, ...; the
  *   bound runs from the connect call, whatever happens meanwhile);
@@ -70,6 +71,8 @@ const refused = [];
 const refusedAfterHandshake = [];
 const failed = {};
 let timedOut = 0;
+/** Refusals the client saw as a reset (ECONNRESET, ECONNREFUSED) rather than an end of stream. */
+let refusedByReset = 0;
 let offered = 0;
 let servedInWindow = 0;
 let inFlight = 0;
@@ -127,6 +130,7 @@ function one() {
         : error?.code === "ECONNRESET" || error?.code === "ECONNREFUSED")
     ) {
       refused.push(now - t0);
+      if (error) refusedByReset++;
       if (connectedAt > 0) refusedAfterHandshake.push(now - connectedAt);
       if (retryMs > 0) {
         backingOff++;
@@ -187,6 +191,7 @@ console.log(JSON.stringify({
   offered,
   served: served.length,
   refused: refused.length,
+  refusedByReset,
   timedOut,
   failed,
   pendingAtEnd: inFlight,

@@ -33,6 +33,8 @@ export interface NodeLoadReport {
   offered: number;
   served: number;
   refused: number;
+  /** Refusals seen as a reset (ECONNRESET or ECONNREFUSED), not an end of stream. */
+  refusedByReset: number;
   timedOut: number;
   failed: Record<string, number>;
   pendingAtEnd: number;

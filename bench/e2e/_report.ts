@@ -58,7 +58,7 @@ function throughputSection(report: E2eReport): string[] {
       generatorLine(report)
     }, from a separate process; ${t.options.rounds} rounds, each giving every server ${t.options.seconds} s ` +
     `of load in ${t.options.slices} slices, the servers taking turns slice by slice (every other turn in ` +
-    "reverse order: acceptq, Deno.listen, Node; Node, Deno.listen, acceptq; ...), after a 1 s warm-up each; " +
+    `reverse order: acceptq, Deno.listen, Node; Node, Deno.listen, acceptq; ...), after a ${t.options.warmupSeconds} s warm-up each; ` +
     "a server's CPU time is read from /proc at the start and end of its round. Every " +
     "connection: connect, `GET /` with `Connection: close`, a 63-byte response, close. Backlog 512 for all " +
     "three (acceptq: `listen({ hostname, port, backlog: 512 })`, OS queue 4096 by default).",
@@ -174,6 +174,11 @@ function overloadSection(report: E2eReport): string[] {
     ),
     overloadRow("served: connect → response", (r) => triple(r.client.latencyMs.served), runs),
     overloadRow("refused (reset or end of stream before any byte)", (r) => int(r.client.refused), runs),
+    overloadRow(
+      "refused: seen as a reset (ECONNRESET, ECONNREFUSED)",
+      (r) => int(r.client.refusedByReset),
+      runs,
+    ),
     overloadRow("refused: connect → refusal", (r) => `**${triple(r.client.latencyMs.refused)}**`, runs),
     overloadRow(
       "refused: handshake → refusal",

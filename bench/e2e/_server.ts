@@ -18,7 +18,8 @@
  * acceptq, `listener.stats()`); at the end of stdin it prints the counters once
  * more, closes the listener and exits.
  *
- * Run: `deno run --allow-net=127.0.0.1 bench/e2e/_server.ts --kind acceptq --backlog 512`
+ * Run: `deno run --allow-net=127.0.0.1 --allow-ffi bench/e2e/_server.ts --kind acceptq --backlog 512`
+ * (`--allow-ffi` lets acceptq reset the connections it refuses: src/transports/_abort_connection.ts)
  *
  * @module
  */
@@ -138,8 +139,9 @@ async function main(): Promise<void> {
       workers: { type: "string", default: "0" },
       "hold-ms": { type: "string", default: "0" },
       "refuse-all": { type: "boolean", default: false },
-      // acceptq only: what its listening socket is (bench/refusal/listener_ab.ts compares the two).
-      listener: { type: "string", default: "handle" },
+      // acceptq only: what its listening socket is (bench/refusal/listener_ab.ts compares the two);
+      // the TCP transport's default when not given.
+      listener: { type: "string" },
     },
   });
   const kind = values.kind;
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
   let close: () => void;
   let boundPort: number;
   if (kind === "acceptq") {
-    const transport = new TcpTransport({ listener: values.listener as "handle" | "deno" });
+    const transport = new TcpTransport({ listener: values.listener as "handle" | "deno" | undefined });
     const acceptq = listen({ hostname: "127.0.0.1", port, backlog, transport });
     listener = acceptq;
     stats = () => acceptq.stats();

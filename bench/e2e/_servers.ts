@@ -1,7 +1,8 @@
 /**
  * The three servers of the end-to-end accept benchmark, each in its own process
  * so that they are measured alike: acceptq and raw `Deno.listen`
- * (bench/e2e/_server.ts, `deno run --allow-net=127.0.0.1`) and Node `net`
+ * (bench/e2e/_server.ts, `deno run --allow-net=127.0.0.1`, and `--allow-ffi` for acceptq so that
+ * its refusals are resets) and Node `net`
  * (bench/e2e/_server_node.mjs). Started from the repository root; stopped by
  * closing their stdin (they print their final counters) or, failing that, killed.
  * Their CPU time is read from /proc (needs --allow-read=/proc, or -A).
@@ -57,6 +58,8 @@ export function serverCommand(kind: ServerKind, options: ServerOptions): [string
     "run",
     "--quiet",
     "--allow-net=127.0.0.1",
+    // acceptq resets refused connections through FFI where it may (src/transports/_abort_connection.ts).
+    ...(kind === "acceptq" ? ["--allow-ffi"] : []),
     "bench/e2e/_server.ts",
     "--kind",
     kind,

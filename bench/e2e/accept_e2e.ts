@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const throughput = await runThroughput({
     rounds: options.rounds,
     seconds: options.seconds,
-    warmupSeconds: 1,
+    warmupSeconds: 3,
     slices: options.seconds, // 1 s slices
     concurrency: options.concurrency,
     backlog: 512,

@@ -1,6 +1,7 @@
 // Accepted connections per second of acceptq's listen() on its two kinds of
-// listening socket, side by side in one run: native handles (the default, refusals
-// are resets) and Deno.listen (refusals close in order, as before resets).
+// listening socket, side by side in one run: native handles (listener "handle",
+// refusals are resets without FFI) and Deno.listen (the default; refusals are
+// resets through FFI where it is granted, else orderly closes).
 //
 //   deno run -A bench/refusal/listener_ab.ts [--rounds 5] [--seconds 2] [--concurrency 32]
 //
@@ -104,7 +105,7 @@ console.log(
 );
 console.log(`| --- | ---: | ---: | ---: |`);
 for (const kind of KINDS) {
-  const name = kind === "handle" ? "native handle (default)" : "Deno.listen";
+  const name = kind === "handle" ? "native handle" : "Deno.listen (default)";
   const range = `${Math.min(...rows[kind])} – ${Math.max(...rows[kind])}`;
   console.log(`| ${name} | ${median(rows[kind])} | ${range} | ${median(cpu[kind]).toFixed(1)} µs |`);
 }

@@ -31,6 +31,7 @@ import {
   SOCK_STREAM,
   type SockAddr,
   socket,
+  TcpTransport,
   WinsockError,
   WSACleanup,
   WSAStartup,
@@ -450,6 +451,14 @@ const winsockTrials = await repeat(TRIALS, false, () => winsockTrial(name));
 expectedRefused += winsockTrials.length;
 refusedRows.push({ client: "acceptq Winsock `connect()` (this process)", trials: winsockTrials });
 const stats = sharedProvider().stats(listener)!;
+const tcp = new TcpTransport();
+const mechanism = tcp.listener === "deno"
+  ? tcp.resets
+    ? "the listening socket is a Deno.listen listener and the refused connection is reset at once (RST) through " +
+      "libc's connect(AF_UNSPEC), as this process has the ffi permission"
+    : "the listening socket is a Deno.listen listener and, without the ffi permission, the refused connection is " +
+      "closed in order (FIN)"
+  : "the listening socket is a native TCP handle and the refused connection is reset at once (RST)";
 held.close();
 closesocket(listener);
 WSACleanup();
@@ -491,8 +500,7 @@ Deno ${Deno.version.deno}, ${nodeVersion ? `Node ${nodeVersion}` : "no Node"}, $
 
 An acceptq listener (\`socket\`, \`bind 127.0.0.1:0\`, \`listen(s, 1)\`) whose one queue slot holds a connection
 nobody accepts. Each client connects ${TRIALS} times, one after another; every attempt is refused by the accept pump
-in the default refusal form, \`"reset"\`: the connection is reset at once (RST, through the native TCP handle the
-listening socket is; bench/results/refusal_mechanism.md).
+in the default refusal form, \`"reset"\`, on the default TCP transport: ${mechanism} (bench/results/refusal_mechanism.md).
 *Handshake* is the time from the connect call to the completed TCP handshake; *refusal* is the time from the completed
 handshake to the moment the client learns it was refused (end of stream, reset, error, exit). For the in-process Winsock
 \`connect()\`, which reports the refusal itself, *refusal* is the whole call. For \`nc\` the handshake time includes

@@ -1,12 +1,14 @@
 /**
  * The TCP transport: real sockets. Listening sockets are Deno.listen listeners
- * (below), whose refusals are an orderly close; with `listener: "handle"` they
- * are native TCP handles (node:net's, src/transports/_handle_endpoint.ts) where
- * the runtime has them, so that a refused connection is reset (RST). Deno.listen
- * is the default because, measured on Deno 2.9.6, the native handles stop
- * delivering connections while the process is out of descriptors (so nothing can
- * be decided then) and cost more CPU per connection. Outgoing connections use
- * Deno.connect.
+ * (below); a refused connection is reset (RST) through libc's
+ * connect(AF_UNSPEC) where the process may call it (Linux, `ffi` permission
+ * granted: src/transports/_abort_connection.ts), else closed in order (FIN).
+ * With `listener: "handle"` they are native TCP handles (node:net's,
+ * src/transports/_handle_endpoint.ts) where the runtime has them, whose
+ * refusals are resets without FFI. Deno.listen is the default because,
+ * measured on Deno 2.9.6, the native handles stop delivering connections while
+ * the process is out of descriptors (so nothing can be decided then) and cost
+ * more CPU per connection. Outgoing connections use Deno.connect.
  *
  * Facts the Deno.listen endpoint is built on (measured with Deno 2.9.6 on Linux;
  * bench/results/transport_facts.md):
@@ -23,8 +25,8 @@
  *   its port again in the same turn works, as on Windows.
  * - Closing a listening socket resets the connections in its OS queue: that is
  *   how connections reaching a bound, not yet listening socket are refused.
- * - Deno.TcpConn.close() always sends FIN; there is no way to send RST. A
- *   client refused by the accept pump therefore reads an orderly end of stream.
+ * - Deno.TcpConn.close() always shuts the write half down first (FIN), even
+ *   with SO_LINGER 0 set on its socket; Deno has no call that resets it.
  * - tcpBacklog is cast to i32 without checks; the provider passes only values it
  *   has clamped to [1, 65535].
  *
@@ -37,15 +39,18 @@ import { fromDenoAddr, type SockAddr } from "../shared/_sockaddr.ts";
 import type { Endpoint, StreamConn, Transport } from "./transport.ts";
 import { hasTcpHandles } from "./_node_tcp.ts";
 import { HandleEndpoint } from "./_handle_endpoint.ts";
+import { abortConnection, canAbortConnections } from "./_abort_connection.ts";
 
 /** How a `TcpTransport` is set up. */
 export interface TcpTransportOptions {
   /**
    * What listening sockets are: `"deno"` (the default): Deno.listen listeners,
-   * whose refusals are an orderly close (FIN), because a Deno.TcpConn cannot
-   * send RST; `"handle"` (where the runtime has node:net's native TCP handles,
-   * as Deno 2.9 does): refusals are resets, but arrivals wait undecided while
-   * the process is out of descriptors.
+   * whose refusals are resets where the `ffi` permission is granted on Linux
+   * (`--allow-ffi` or `-A`; see `TcpTransport.resets`) and an orderly close
+   * (FIN) elsewhere, because Deno itself cannot reset a Deno.TcpConn;
+   * `"handle"` (where the runtime has node:net's native TCP handles, as Deno
+   * 2.9 does): refusals are resets without FFI, at more CPU per connection,
+   * and arrivals wait undecided while the process is out of descriptors.
    */
   listener?: "handle" | "deno";
 }
@@ -154,7 +159,9 @@ class TcpStream implements StreamConn {
     this.#onClose();
   }
 
+  /** An RST where this process may send one (src/transports/_abort_connection.ts), else an orderly close. */
   reset(): void {
+    if (!this.#closed) abortConnection(this.#conn);
     this.close();
   }
 
@@ -409,8 +416,9 @@ function requireDenoNet(): void {
 }
 
 /**
- * The TCP transport: listening sockets on Deno.listen (a refusal is an orderly
- * close) or, with `listener: "handle"`, on node:net's native TCP handles (a
+ * The TCP transport: listening sockets on Deno.listen (a refusal is a reset
+ * on Linux when the `ffi` permission is granted, else an orderly close: see
+ * `resets`) or, with `listener: "handle"`, on node:net's native TCP handles (a
  * refusal is a reset); outgoing connections on Deno.connect. Needs
  * `--allow-net`. Made on a runtime without Deno, it throws an Error that says so.
  *
@@ -419,6 +427,7 @@ function requireDenoNet(): void {
  * import { TcpTransport } from "./tcp_transport.ts";
  * const tcp = new TcpTransport();
  * console.log(tcp.name, tcp.live()); // "tcp" 0
+ * console.log(tcp.resets); // true under --allow-ffi (or -A) on Linux
  * ```
  */
 export class TcpTransport implements Transport {
@@ -455,9 +464,19 @@ export class TcpTransport implements Transport {
     this.#handles = listener === "handle" && hasTcpHandles();
   }
 
-  /** What listening sockets are here: "handle" (refusals reset) or "deno" (refusals close in order). */
+  /** What listening sockets are here: "handle" (native handles) or "deno" (Deno.listen listeners). */
   get listener(): "handle" | "deno" {
     return this.#handles ? "handle" : "deno";
+  }
+
+  /**
+   * Whether a refused connection is reset (RST) here: always on native
+   * handles; on Deno.listen listeners where the process may reset a
+   * Deno.TcpConn (Linux, with the `ffi` permission granted). Where false, a
+   * refusal in the "reset" form is an orderly close (FIN).
+   */
+  get resets(): boolean {
+    return this.#handles || canAbortConnections();
   }
 
   /** Reserves `addr` with a real socket; connections reaching it are reset when it listens or closes. */

@@ -4,7 +4,7 @@
 // second WSPListen updates the backlog and drops the newest excess, a full queue
 // refuses. Clients are plain Deno.connect sockets (external clients) unless a
 // test needs the exact in-process WSAECONNREFUSED.
-import { deepStrictEqual as eq, ok, strictEqual as is } from "node:assert/strict";
+import { deepStrictEqual as eq, ok, rejects, strictEqual as is } from "node:assert/strict";
 import {
   AF_INET,
   AF_INET6,
@@ -307,7 +307,7 @@ Deno.test("SPI: a WSPListen re-listen updates the backlog and drops the newest e
   });
 });
 
-Deno.test("SPI: a full queue refuses: the external client reads the end of the stream (Deno.listen listener)", async () => {
+Deno.test("SPI: a full queue refuses: the external client is reset (Deno.listen listener, ffi granted)", async () => {
   await spi(async (_, sockets, conns) => {
     const l = spiListener(sockets, 2);
     await external(l.s, l.name, conns);
@@ -317,8 +317,11 @@ Deno.test("SPI: a full queue refuses: the external client reads the end of the s
     is(stats?.refused, 1);
     is(stats?.admitted, 2);
     is(stats?.queued, 2);
-    ok(!(refused instanceof Error), `connect failed: ${refused}`);
-    is(await refused.read(new Uint8Array(8)), null);
+    if (refused instanceof Error) {
+      ok(refused instanceof Deno.errors.ConnectionReset, `connect failed otherwise: ${refused}`);
+    } else {
+      await rejects(refused.read(new Uint8Array(8)), Deno.errors.ConnectionReset);
+    }
   });
 });
 
