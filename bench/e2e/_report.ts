@@ -59,6 +59,9 @@ function throughputSection(report: E2eReport): string[] {
     }, from a separate process; ${t.options.rounds} rounds, each giving every server ${t.options.seconds} s ` +
     `of load in ${t.options.slices} slices, the servers taking turns slice by slice (every other turn in ` +
     `reverse order: acceptq, Deno.listen, Node; Node, Deno.listen, acceptq; ...), after a ${t.options.warmupSeconds} s warm-up each; ` +
+    (t.options.pin
+      ? `the servers run on CPU ${t.options.pin.server} and wrk on CPU ${t.options.pin.load} (taskset); `
+      : "") +
     "a server's CPU time is read from /proc at the start and end of its round. Every " +
     "connection: connect, `GET /` with `Connection: close`, a 63-byte response, close. Backlog 512 for all " +
     "three (acceptq: `listen({ hostname, port, backlog: 512 })`, OS queue 4096 by default).",

@@ -33,6 +33,8 @@ export interface ServerOptions {
   holdMs?: number;
   /** Raw Deno only: close every connection as soon as it is accepted (the floor of a refusal). */
   refuseAll?: boolean;
+  /** CPUs to run the server on (taskset -c, which execs it: the pid stays the server's), or any. */
+  cpus?: string;
 }
 
 /** A running server process. */
@@ -52,6 +54,11 @@ export interface ServerHandle {
 
 /** The command (executable and arguments, relative to the repository root) that starts `kind`. */
 export function serverCommand(kind: ServerKind, options: ServerOptions): [string, string[]] {
+  const [exe, args] = unpinnedCommand(kind, options);
+  return options.cpus === undefined ? [exe, args] : ["taskset", ["-c", options.cpus, exe, ...args]];
+}
+
+function unpinnedCommand(kind: ServerKind, options: ServerOptions): [string, string[]] {
   const common = ["--backlog", String(options.backlog)];
   if (kind === "node") return ["node", ["bench/e2e/_server_node.mjs", ...common]];
   return [Deno.execPath(), [
@@ -95,7 +102,7 @@ export async function startServer(
       kind,
       port: ready.port,
       pid: ready.pid,
-      command: [exe === "node" ? "node" : "deno", ...args].join(" "),
+      command: [exe, ...args].map((a) => a === Deno.execPath() ? "deno" : a).join(" "),
       async counters() {
         await child.send("stats");
         return await json<ServerCounters>();

@@ -40,6 +40,12 @@ export interface ThroughputOptions {
   concurrency: number;
   backlog: number;
   root: string;
+  /**
+   * CPUs to pin the servers and wrk to (taskset -c), or undefined to leave them
+   * to the scheduler: with the server on one core and wrk on the other, every
+   * server sees the same split of the machine in every slice.
+   */
+  pin?: { server: string; load: string };
 }
 
 /** One load run against one server. */
@@ -101,7 +107,7 @@ async function loadOnce(
 ): Promise<ThroughputRun> {
   const before = server.kind === "acceptq" ? await server.counters() : undefined;
   const cpu0 = server.cpu();
-  const load = await runWrk(server.port, options.concurrency, seconds, options.root);
+  const load = await runWrk(server.port, options.concurrency, seconds, options.root, options.pin?.load);
   const serverCpuSeconds = round(server.cpu() - cpu0, 2);
   const run: ThroughputRun = {
     round: roundNo,
@@ -125,7 +131,9 @@ export async function runThroughput(
   const servers: ServerHandle[] = [];
   try {
     for (const kind of KINDS) {
-      servers.push(await startServer(kind, { backlog: options.backlog }, options.root));
+      servers.push(
+        await startServer(kind, { backlog: options.backlog, cpus: options.pin?.server }, options.root),
+      );
     }
     const warmups: ThroughputRun[] = [];
     for (const server of servers) {

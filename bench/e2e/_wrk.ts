@@ -80,12 +80,15 @@ export async function runWrk(
   concurrency: number,
   seconds: number,
   cwd: string,
+  /** CPUs to run wrk on (taskset -c), or undefined for any. */
+  cpus?: string,
 ): Promise<WrkResult> {
   const script = await Deno.makeTempFile({ prefix: "acceptq_e2e_", suffix: ".lua" });
   try {
     await Deno.writeTextFile(script, WRK_DONE);
     const quoted = wrkArgs(port, concurrency, seconds, script).map((a) => `'${a}'`).join(" ");
-    const out = await runBounded("bash", ["-c", `wrk ${quoted} && times`], {
+    const wrk = cpus === undefined ? "wrk" : `taskset -c '${cpus}' wrk`;
+    const out = await runBounded("bash", ["-c", `${wrk} ${quoted} && times`], {
       cwd,
       limitMs: (seconds + 10) * 1000,
     });

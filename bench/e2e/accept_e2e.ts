@@ -41,9 +41,26 @@ import { runThroughput } from "./_throughput.ts";
 import { machineFacts } from "./_facts.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * Where the throughput servers and wrk run: the server on the last CPU and wrk
+ * on the first, when taskset is there and the machine has two CPUs or more (so
+ * that the scheduler does not move them onto each other's core from slice to
+ * slice); undefined otherwise.
+ */
+async function pinning(): Promise<{ server: string; load: string } | undefined> {
+  const cpus = navigator.hardwareConcurrency;
+  if (!(cpus >= 2)) return undefined;
+  try {
+    const { code } = await new Deno.Command("taskset", { args: ["-c", "0", "true"] }).output();
+    return code === 0 ? { server: String(cpus - 1), load: "0" } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const RESULTS = new URL("../results/", import.meta.url);
 const USAGE = "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 9] [--seconds 3] [--concurrency 32] " +
-  "[--overload-seconds 3] [--chart-only]";
+  "[--overload-seconds 3] [--no-pin] [--chart-only]";
 
 /** The benchmark's settings, from the command line. */
 export interface E2eOptions {
@@ -51,6 +68,8 @@ export interface E2eOptions {
   seconds: number;
   concurrency: number;
   overloadSeconds: number;
+  /** Pin the throughput servers and wrk to cores of their own (taskset), where there are two or more. */
+  pin: boolean;
 }
 
 /** Parses the command line (throws with the usage line on bad input). */
@@ -62,6 +81,7 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
       seconds: { type: "string", default: "3" },
       concurrency: { type: "string", default: "32" },
       "overload-seconds": { type: "string", default: "3" },
+      "no-pin": { type: "boolean", default: false },
     },
   });
   const options = {
@@ -69,6 +89,7 @@ export async function parseOptions(args: string[]): Promise<E2eOptions> {
     seconds: Number(values.seconds),
     concurrency: Number(values.concurrency),
     overloadSeconds: Number(values["overload-seconds"]),
+    pin: !values["no-pin"],
   };
   const positive = (x: number) => Number.isFinite(x) && x > 0;
   if (
@@ -106,6 +127,7 @@ async function main(): Promise<void> {
     concurrency: options.concurrency,
     backlog: 512,
     root: ROOT,
+    pin: options.pin ? await pinning() : undefined,
   }, log);
   log("overload (backlog 32, 320 concurrent clients, 4 workers × 10 ms):");
   const overload = await runOverload({
