@@ -30,6 +30,7 @@ import {
   type SOCKET,
   socket,
   SOCKET_ERROR,
+  TcpTransport,
   WinsockError,
   WSACleanup,
   WSAEINTR,
@@ -126,8 +127,15 @@ async function main(): Promise<number> {
   }
   const name = {} as SockAddr;
   getsockname(listener, name);
+  // What a refused external client sees here (TcpTransport.resets: a reset needs --allow-ffi on Deno.listen).
+  const refusals = values.transport === "memory"
+    ? "refusals reset"
+    : new TcpTransport().resets
+    ? "refusals reset (RST)"
+    : "refusals closed in order (FIN: no ffi permission)";
   console.log(
-    `echo server on ${values.transport} ${name.address}:${name.port}, backlog ${backlog}; Ctrl-C stops it`,
+    `echo server on ${values.transport} ${name.address}:${name.port}, backlog ${backlog}, ${refusals}; ` +
+      "Ctrl-C stops it",
   );
 
   // The live stats line: the listener's counters from the provider.
