@@ -26,8 +26,10 @@ async function one(port: number, timeoutMs: number, outcome: Outcome): Promise<v
     if (n === null) outcome.refused.push(performance.now() - start);
     else outcome.served.push(performance.now() - start);
   } catch (error) {
-    if (error instanceof Deno.errors.ConnectionReset) outcome.refused.push(performance.now() - start);
-    else outcome.failed.push(abort.signal.aborted ? "no answer before the timeout" : String(error));
+    // A reset, during the connect (NotConnected: before Deno.connect's own getpeername) or after it.
+    if (error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.NotConnected) {
+      outcome.refused.push(performance.now() - start);
+    } else outcome.failed.push(abort.signal.aborted ? "no answer before the timeout" : String(error));
   } finally {
     clearTimeout(timer);
     if (!abort.signal.aborted) {

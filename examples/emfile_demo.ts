@@ -61,7 +61,8 @@ async function ask(port: number, ms: number): Promise<{ outcome: Outcome; conn?:
   } catch (error) {
     // A reset that arrives before the connect call returns is a refusal too (acceptq resets when it
     // may: --allow-ffi); a refused SYN means nobody listens any more.
-    return { outcome: error instanceof Deno.errors.ConnectionReset ? "refused" : "down" };
+    const reset = error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.NotConnected;
+    return { outcome: reset ? "refused" : "down" };
   }
   const timer = setTimeout(() => conn.close(), ms); // unblocks the read: the server stayed silent
   try {

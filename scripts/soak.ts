@@ -60,7 +60,12 @@ interface Attempt {
   conn?: Deno.TcpConn;
 }
 
-const isRefusal = (name: string) => name === "ConnectionReset" || name === "ConnectionRefused";
+/**
+ * A reset as a client sees it: ConnectionReset; ConnectionRefused when it beat the handshake;
+ * NotConnected when it landed between the handshake and Deno.connect's own getpeername.
+ */
+const isRefusal = (name: string) =>
+  name === "ConnectionReset" || name === "ConnectionRefused" || name === "NotConnected";
 
 function closeQuietly(conn: Deno.TcpConn | undefined): void {
   try {
