@@ -49,6 +49,7 @@ import {
   WskSocket,
 } from "../../src/faces/wsk/wsk.ts";
 import { IRP } from "../../src/faces/wsk/irp.ts";
+import { NT_SUCCESS } from "../../src/faces/wsk/ntstatus.ts";
 import { type Connection, listen as idiomaticListen, type Listener } from "../../src/faces/listener.ts";
 import { configure, sharedProvider } from "../../src/provider/runtime.ts";
 import { WinsockError } from "../../src/shared/errors.ts";
@@ -360,7 +361,13 @@ async function fuzz(options: FuzzOptions, unhandled: unknown[]): Promise<FuzzRes
   };
   const trackIrp = (name: string, used: IRP | undefined, onDone?: (irp: IRP) => void) => {
     if (!(used instanceof IRP) || !used.pending) return;
-    later(name, () => used.completion, () => onDone?.(used));
+    // Counted as a success only when the IRP completes with a success status (NTSTATUS errors are
+    // positive numbers, so the status itself would count every completion as a success).
+    later(
+      name,
+      () => used.completion.then((status) => NT_SUCCESS(status) ? status : -1),
+      () => onDone?.(used),
+    );
   };
   const addWsk = (made: IRP) => {
     const info = made.information as WSK_SOCKET | null;
