@@ -41,8 +41,8 @@ const AF_UNSPEC_ADDRESS = new Uint8Array(16);
 
 /** undefined: not tried yet; null: not available in this process. */
 let libc: Libc | null | undefined;
-/** The symbol under which a Deno.TcpConn keeps its descriptor (found on the first connection). */
-let fdSymbol: symbol | null | undefined;
+/** The symbol under which a Deno.TcpConn keeps its descriptor (kept once found on a connection). */
+let fdSymbol: symbol | undefined;
 
 function openLibc(): Libc | null {
   try {
@@ -56,10 +56,8 @@ function openLibc(): Libc | null {
 
 /** The descriptor `conn` owns, or undefined when Deno does not show it. */
 function descriptorOf(conn: Deno.TcpConn): number | undefined {
-  if (fdSymbol === undefined) {
-    fdSymbol = Object.getOwnPropertySymbols(conn).find((s) => s.description === "Deno.internal.fd") ?? null;
-  }
-  if (fdSymbol === null) return undefined;
+  fdSymbol ??= Object.getOwnPropertySymbols(conn).find((s) => s.description === "Deno.internal.fd");
+  if (fdSymbol === undefined) return undefined;
   const fd = (conn as unknown as Record<symbol, unknown>)[fdSymbol];
   return typeof fd === "number" && Number.isInteger(fd) && fd >= 0 ? fd : undefined;
 }
