@@ -1,19 +1,13 @@
 // The seed's C example (SPEC L12): examples/listen.ts runs as its own process,
 // prints exactly "Listening on socket..." and exits 0.
 import { strictEqual as is } from "node:assert/strict";
+import { runDeno } from "./fixtures/_process.ts";
 
 const ROOT = new URL("..", import.meta.url);
 
 Deno.test('examples/listen.ts prints exactly "Listening on socket..." and exits 0', async () => {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "examples/listen.ts"],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  is(decoder.decode(stdout), "Listening on socket...\n", `stderr: ${decoder.decode(stderr)}`);
+  const { code, stdout, stderr } = await runDeno(["run", "--allow-net", "examples/listen.ts"], ROOT);
+  is(stdout, "Listening on socket...\n", `stderr: ${stderr}`);
   is(code, 0);
 });
 
@@ -25,14 +19,8 @@ Deno.test("examples/listen.ts reports WSAEADDRINUSE and exits 1 when port 27015 
     return; // something else holds the port: the first test would fail and say so
   }
   try {
-    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "examples/listen.ts"],
-      cwd: ROOT,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    is(new TextDecoder().decode(stdout), "bind function failed with error 10048\n");
+    const { code, stdout } = await runDeno(["run", "--allow-net", "examples/listen.ts"], ROOT);
+    is(stdout, "bind function failed with error 10048\n");
     is(code, 1);
   } finally {
     holder.close();
@@ -41,15 +29,8 @@ Deno.test("examples/listen.ts reports WSAEADDRINUSE and exits 1 when port 27015 
 
 /** Runs an example with `args`; resolves its exit code and output. */
 async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code, out: decoder.decode(stdout) + decoder.decode(stderr) };
+  const { code, stdout, stderr } = await runDeno(args, ROOT);
+  return { code, out: stdout + stderr };
 }
 
 Deno.test("the demo on TCP decides every connection of round 1; round 2 never counts more than was offered", async () => {

@@ -2,25 +2,19 @@
 // files `deno publish` would upload (the library's own modules, README, LICENSE
 // and what the README shows or links to, nothing else).
 import { deepStrictEqual as eq, ok, strictEqual as is } from "node:assert/strict";
+import { runDeno } from "./fixtures/_process.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))) as {
   name: string;
   exports: Record<string, string>;
 };
-const decoder = new TextDecoder();
 
 /** Runs deno with `args` in the repository; resolves its stdout (and fails the test on a nonzero exit). */
 async function deno(args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  is(code, 0, `deno ${args.join(" ")}: ${decoder.decode(stderr)}`);
-  return decoder.decode(stdout) + decoder.decode(stderr);
+  const { code, stdout, stderr } = await runDeno(args, ROOT);
+  is(code, 0, `deno ${args.join(" ")}: ${stderr}`);
+  return stdout + stderr;
 }
 
 /** The repository-relative paths of the local modules `entry` loads. */

@@ -41,6 +41,9 @@ import { runThroughput } from "./_throughput.ts";
 import { machineFacts } from "./_facts.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
+const RESULTS = new URL("../results/", import.meta.url);
+const USAGE = "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 9] [--seconds 3] [--concurrency 32] " +
+  "[--overload-seconds 3] [--no-pin] [--chart-only]";
 
 /**
  * Where the throughput servers and wrk run: the server on the last CPU and wrk
@@ -58,9 +61,6 @@ async function pinning(): Promise<{ server: string; load: string } | undefined> 
     return undefined;
   }
 }
-const RESULTS = new URL("../results/", import.meta.url);
-const USAGE = "usage: deno run -A bench/e2e/accept_e2e.ts [--rounds 9] [--seconds 3] [--concurrency 32] " +
-  "[--overload-seconds 3] [--no-pin] [--chart-only]";
 
 /** The benchmark's settings, from the command line. */
 export interface E2eOptions {

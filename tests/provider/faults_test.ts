@@ -9,6 +9,11 @@ import type { Transport } from "../../src/transports/transport.ts";
 import { type Fault, FaultyTransport } from "../_faulty_transport.ts";
 import { listening } from "./_pair.ts";
 
+/** A 4-byte recv (op "read") or send (op "write") on the socket `s`. */
+function io(provider: Provider, s: number, op: "read" | "write"): Promise<number> {
+  return op === "read" ? provider.recv(s, new Uint8Array(4)) : provider.send(s, new Uint8Array(4));
+}
+
 const TRANSPORTS: Record<string, () => Transport> = {
   tcp: () => new TcpTransport(),
   memory: () => new MemoryTransport(),
@@ -159,9 +164,7 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
       withFaults(make, async (provider, faulty) => {
         const [c, a] = await pair(provider);
         faulty.failNext(op, "ECONNRESET");
-        const call = op === "read"
-          ? provider.recv(a, new Uint8Array(4))
-          : provider.send(a, new Uint8Array(4));
+        const call = io(provider, a, op);
         await rejectsWith(call, WSA.WSAECONNRESET);
         is(provider.closesocket(a), 0);
         is(provider.closesocket(c), 0);
@@ -171,9 +174,7 @@ for (const [name, make] of Object.entries(TRANSPORTS)) {
       withFaults(make, async (provider, faulty) => {
         const [c, a] = await pair(provider);
         faulty.failNext(op, "hang");
-        const call = op === "read"
-          ? provider.recv(a, new Uint8Array(4))
-          : provider.send(a, new Uint8Array(4));
+        const call = io(provider, a, op);
         await new Promise((resolve) => setTimeout(resolve, 5));
         is(provider.closesocket(a), 0);
         await rejectsWith(call, WSA.WSAEINTR);

@@ -49,18 +49,20 @@ export class MemoryConn implements StreamConn {
   }
 
   close(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#in.readerGone(WSA.WSAEINTR);
-    this.#out.end(WSA.WSAEINTR);
-    this.#onRelease();
+    this.#release(false);
   }
 
   reset(): void {
+    this.#release(true);
+  }
+
+  /** Ends this side once: the peer reads what was written, then the end of the stream (or, `abortive`, a reset). */
+  #release(abortive: boolean): void {
     if (this.#released) return;
     this.#released = true;
     this.#in.readerGone(WSA.WSAEINTR);
-    this.#out.writerReset(WSA.WSAEINTR);
+    if (abortive) this.#out.writerReset(WSA.WSAEINTR);
+    else this.#out.end(WSA.WSAEINTR);
     this.#onRelease();
   }
 }
